@@ -1,0 +1,1 @@
+namespace QuicActors; internal static class AssemblyMarker { }

@@ -1,0 +1,1 @@
+namespace QuicActors.TestKit; internal static class AssemblyMarker { }

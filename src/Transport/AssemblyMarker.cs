@@ -1,0 +1,1 @@
+namespace QuicActors.Transport; internal static class AssemblyMarker { }
