@@ -1,1 +1,0 @@
-namespace QuicActors.TestKit; internal static class AssemblyMarker { }
