@@ -1,1 +1,0 @@
-namespace QuicActors.Transport; internal static class AssemblyMarker { }
