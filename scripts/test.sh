@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the whole QuicActors test suite on a fresh machine.
+# As root, it first installs the Debian packages the real-QUIC tests need (ngtcp2 + GnuTLS for the native
+# engine, Go + quic-go for the interop peer) when they are missing. It ends with one summary line:
+#   "Total: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=(libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev pkg-config gcc golang-go golang-github-lucas-clemente-quic-go-dev)
+missing=()
+for p in "${need_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "== missing Debian packages (not root, not installing): ${missing[*]}" >&2
+    echo "   the ngtcp2 and quic-go tests will report themselves skipped with the reason" >&2
+  fi
+fi
+
+if [ -x tests/interop/quicgo-peer/build.sh ] && command -v go >/dev/null; then
+  echo "== building the quic-go interop peer"
+  bash tests/interop/quicgo-peer/build.sh artifacts/quicgo-peer
+fi
+
+echo "== building"
+dotnet build QuicActors.sln -c Release -nologo -v quiet
+
+results=artifacts/test-results
+rm -rf "$results"; mkdir -p "$results"
+echo "== testing"
+set +e
+dotnet test QuicActors.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1080000 2>&1 | tee "$results/console.log" \
+  | grep -E '^\s*(Passed!|Failed!|Failed |Skipped |\[xUnit.*(FAIL|SKIP))|Total tests|error' || true
+status=${PIPESTATUS[0]}
+set -e
+
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    skipped += int(c.get("notExecuted"))
+print(f"Total: {passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
+PY
+py=$?
+[ "$status" = 0 ] && [ "$py" = 0 ]
