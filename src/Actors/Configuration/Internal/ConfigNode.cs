@@ -126,6 +126,12 @@ internal sealed class ConfigObject : ConfigNode
 
     public override string Describe() => "an object";
 
+    /// <summary>
+    /// Set when this object replaced a non-object value: that value hid everything below it, so later
+    /// fallbacks must not merge in either (the spec's "merging is done in pairs").
+    /// </summary>
+    public bool IgnoresFallbacks { get; init; }
+
     public void Invalidate() => resolved = null;
 }
 

@@ -18,7 +18,12 @@ internal static class Merger
                 return MergeObjects(newObject, oldObject);
             }
 
-            return IsPending(older) ? new DelayedMerge([newer, .. Flatten(older)]) : newer;
+            if (IsPending(older))
+            {
+                return newObject.IgnoresFallbacks ? newer : new DelayedMerge([newer, .. Flatten(older)]);
+            }
+
+            return newObject.IgnoresFallbacks ? newer : new ConfigObject(newObject.Origin, newObject.Fields) { IgnoresFallbacks = true };
         }
 
         return IsPending(newer) ? new DelayedMerge([.. Flatten(newer), .. Flatten(older)]) : newer;
@@ -26,13 +31,18 @@ internal static class Merger
 
     public static ConfigObject MergeObjects(ConfigObject newer, ConfigObject older)
     {
+        if (newer.IgnoresFallbacks)
+        {
+            return newer;
+        }
+
         var fields = new OrderedDictionary<string, ConfigNode>(older.Fields, StringComparer.Ordinal);
         foreach (var (k, v) in newer.Fields)
         {
             fields[k] = fields.TryGetValue(k, out var existing) ? Merge(v, existing) : v;
         }
 
-        return new ConfigObject(newer.Origin, fields);
+        return new ConfigObject(newer.Origin, fields) { IgnoresFallbacks = older.IgnoresFallbacks };
     }
 
     private static List<ConfigNode> Flatten(ConfigNode node) => node is DelayedMerge dm ? dm.Stack : [node];

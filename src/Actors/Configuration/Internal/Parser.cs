@@ -70,7 +70,8 @@ internal sealed class Parser
         if (Current.Kind is TokenKind.OpenBrace or TokenKind.OpenBracket)
         {
             var open = Current;
-            root = ParseValue(ConfigPath.Root);
+            index++;
+            root = open.Kind == TokenKind.OpenBrace ? ParseObjectBody(open, braced: true, ConfigPath.Root) : ParseArray(open);
             SkipWhitespaceAndNewlines();
             if (Current.Kind != TokenKind.Eof)
             {
@@ -114,11 +115,6 @@ internal sealed class Parser
                 if (!braced)
                 {
                     throw Error("found '}' with no matching '{' (the root object's braces were omitted, so the file must not close them)", t);
-                }
-
-                if (json && !first)
-                {
-                    throw Error("found '}' after ',': JSON does not allow a trailing comma", t);
                 }
 
                 index++;
@@ -367,11 +363,6 @@ internal sealed class Parser
             var t = Current;
             if (t.Kind == TokenKind.CloseBracket)
             {
-                if (json && !first)
-                {
-                    throw Error("found ']' after ',': JSON does not allow a trailing comma", t);
-                }
-
                 index++;
                 break;
             }

@@ -40,7 +40,10 @@ internal sealed class Resolver
             return node;
         }
 
-        if (memo.TryGetValue((node, context), out var done))
+        // Substitutions are memoized per instance, so one occurrence resolves to one value wherever it is
+        // reached from; other nodes per context, falling back to their final (root-context) value.
+        var memoContext = node is Substitution ? null : context;
+        if (memo.TryGetValue((node, memoContext), out var done) || memo.TryGetValue((node, null), out done))
         {
             return done;
         }
@@ -76,7 +79,7 @@ internal sealed class Resolver
             inProgress.Remove(node);
         }
 
-        memo[(node, context)] = result;
+        memo[(node, memoContext)] = result;
         return result;
     }
 
@@ -92,7 +95,7 @@ internal sealed class Resolver
             }
         }
 
-        return new ConfigObject(o.Origin, fields);
+        return new ConfigObject(o.Origin, fields) { IgnoresFallbacks = o.IgnoresFallbacks };
     }
 
     private ConfigList ResolveList(ConfigList l, ConfigPath path, Overrides? context)
