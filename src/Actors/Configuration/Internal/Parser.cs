@@ -254,7 +254,15 @@ internal sealed class Parser
             throw Error($"found {Current.Describe()} where the value of '{key}' was expected", Current);
         }
 
+        // A path key nests as deeply as braces do, so it counts against the same limit.
+        depth += key.Length - 1;
+        if (depth > MaxNesting)
+        {
+            throw Error($"objects and arrays are nested more than {MaxNesting} deep (counting the elements of path keys)", keyStart);
+        }
+
         var value = ParseValue(fieldPath);
+        depth -= key.Length - 1;
         if (append)
         {
             // a += b means a = ${?a} [b]
