@@ -1,1 +1,3 @@
-return 0;
+using QuicActors.Examples.Commands;
+
+return CommandLineRoot.Create().Parse(args).Invoke();

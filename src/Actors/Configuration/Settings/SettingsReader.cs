@@ -1,0 +1,106 @@
+namespace QuicActors.Configuration;
+
+/// <summary>
+/// Reads one configuration section for a settings binder: typed getters by key relative to the section,
+/// validation helpers that throw <see cref="ConfigException"/> with the full path and origin, and a record
+/// of every path read (so tests can check them against <c>reference.conf</c>).
+/// </summary>
+public sealed class SettingsReader
+{
+    private readonly Config root;
+    private readonly List<string> read = [];
+
+    public SettingsReader(Config root, string sectionPath)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentException.ThrowIfNullOrEmpty(sectionPath);
+        this.root = root;
+        SectionPath = sectionPath;
+    }
+
+    /// <summary>The section's absolute path.</summary>
+    public string SectionPath { get; }
+
+    /// <summary>Absolute paths read so far, in order.</summary>
+    public IReadOnlyList<string> PathsRead => read;
+
+    /// <summary>Binds settings of type <typeparamref name="T"/> from <paramref name="config"/>.</summary>
+    public static T Bind<T>(Config config)
+        where T : IConfigSettings<T> => T.Bind(new SettingsReader(config, T.SectionPath));
+
+    private string Track(string key)
+    {
+        var full = SectionPath + "." + key;
+        read.Add(full);
+        return full;
+    }
+
+    public string String(string key) => root.GetString(Track(key));
+
+    public bool Boolean(string key) => root.GetBoolean(Track(key));
+
+    public int Int(string key) => root.GetInt(Track(key));
+
+    public long Long(string key) => root.GetLong(Track(key));
+
+    public double Double(string key) => root.GetDouble(Track(key));
+
+    public TimeSpan Duration(string key) => root.GetDuration(Track(key));
+
+    public long Bytes(string key) => root.GetBytes(Track(key));
+
+    public T Enum<T>(string key)
+        where T : struct, System.Enum => root.GetEnum<T>(Track(key));
+
+    public IReadOnlyList<string> StringList(string key) => root.GetStringList(Track(key));
+
+    /// <summary>An int that must be at least <paramref name="min"/>.</summary>
+    public int IntAtLeast(string key, int min)
+    {
+        var value = Int(key);
+        Require(value >= min, key, $"an integer >= {min}");
+        return value;
+    }
+
+    /// <summary>A duration that must be greater than zero.</summary>
+    public TimeSpan PositiveDuration(string key)
+    {
+        var value = Duration(key);
+        Require(value > TimeSpan.Zero, key, "a duration greater than zero");
+        return value;
+    }
+
+    /// <summary>A double that must be greater than zero.</summary>
+    public double PositiveDouble(string key)
+    {
+        var value = Double(key);
+        Require(value > 0 && double.IsFinite(value), key, "a number greater than zero");
+        return value;
+    }
+
+    /// <summary>Throws a <see cref="ConfigException"/> naming the setting, its origin and <paramref name="expected"/> unless <paramref name="condition"/> holds.</summary>
+    public void Require(bool condition, string key, string expected)
+    {
+        if (condition)
+        {
+            return;
+        }
+
+        var full = SectionPath + "." + key;
+        var origin = root.HasPathOrNull(full) ? root.GetOrigin(full) : null;
+        var shown = root.HasPath(full) ? Describe(full) : "nothing";
+        throw new ConfigException($"{full} ({origin?.ToString() ?? "not set"}): expected {expected}, got {shown}");
+    }
+
+    private string Describe(string full)
+    {
+        try
+        {
+            return "\"" + root.GetString(full) + "\"";
+        }
+        catch (ConfigException)
+        {
+            return "a value of another type";
+        }
+    }
+}

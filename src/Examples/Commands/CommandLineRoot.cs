@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace QuicActors.Examples.Commands;
+
+/// <summary>The <c>quic-actors</c> command line: one subcommand per example or tool, each in its own file.</summary>
+internal static class CommandLineRoot
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("QuicActors examples and tools: every QUIC stream is an actor.");
+        root.Add(ConfigCommand.Create());
+        return root;
+    }
+}
