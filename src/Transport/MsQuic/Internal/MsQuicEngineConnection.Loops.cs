@@ -49,10 +49,18 @@ internal sealed partial class MsQuicEngineConnection
         StartLoops(entry, stream);
     }
 
-    /// <summary>Starts what a bound stream needs: a read loop for a receive half, a writer loop and a WritesClosed watcher for a send half.</summary>
+    /// <summary>
+    /// Starts what a bound stream needs: a read loop and a ReadsClosed watcher for a receive half, a writer loop and a
+    /// WritesClosed watcher for a send half. The watchers report the peer's RESET_STREAM and STOP_SENDING at once, even
+    /// while the read loop waits for the application to consume or no write is pending.
+    /// </summary>
     private void StartLoops(MsQuicStreamEntry entry, QuicStream stream)
     {
-        if (entry.ReceiveBudget is not null) Track(Task.Run(() => ReadLoopAsync(entry, stream)));
+        if (entry.ReceiveBudget is not null)
+        {
+            Track(Task.Run(() => ReadLoopAsync(entry, stream)));
+            Track(WatchReadsClosedAsync(entry, stream));
+        }
         if (entry.SendQueue is not null)
         {
             Track(Task.Run(() => WriteLoopAsync(entry, stream)));
@@ -147,6 +155,22 @@ internal sealed partial class MsQuicEngineConnection
         }
         if (IsExpectedLocalAbort(entry, exception, send: false)) return;
         OnConnectionFailure(exception);
+    }
+
+    /// <summary>
+    /// ReadsClosed faults with <see cref="QuicError.StreamAborted"/> as soon as the peer's RESET_STREAM arrives; its success
+    /// (the FIN was read) is the read loop's to report, in order after the data.
+    /// </summary>
+    private async Task WatchReadsClosedAsync(MsQuicStreamEntry entry, QuicStream stream)
+    {
+        try
+        {
+            await stream.ReadsClosed.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            OnReadFailure(entry, ex);
+        }
     }
 
     /// <summary>Drains the send queue one <c>WriteAsync</c> at a time; FIN rides on the last chunk.</summary>
