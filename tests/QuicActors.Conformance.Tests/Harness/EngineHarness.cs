@@ -43,6 +43,12 @@ public abstract class EngineHarness : IAsyncDisposable
     /// <summary>How long a test waits for something that should happen promptly, in real time.</summary>
     public virtual TimeSpan EventTimeout => TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long, in real time, a test waits before asserting that something did not happen (an open still waiting,
+    /// a write still blocked): long enough for frames in flight to land on this engine.
+    /// </summary>
+    public virtual TimeSpan QuietPeriod => TimeSpan.FromMilliseconds(300);
+
     /// <summary>Frees the engines.</summary>
     public virtual async ValueTask DisposeAsync()
     {
