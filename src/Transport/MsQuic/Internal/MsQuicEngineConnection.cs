@@ -109,8 +109,9 @@ internal sealed partial class MsQuicEngineConnection : IQuicEngineConnection
     {
         lock (_gate)
         {
-            _bidirectionalCredit.Grant(bidirectionalIncrement);
-            _unidirectionalCredit.Grant(unidirectionalIncrement);
+            // Cumulative limits never shrink (RFC 9000 §4.6); a negative sum could only come from a misreport and grants nothing.
+            _bidirectionalCredit.Grant(Math.Max(0, bidirectionalIncrement));
+            _unidirectionalCredit.Grant(Math.Max(0, unidirectionalIncrement));
             var peer = new QuicTransportParameters
             {
                 MaxInboundBidirectionalStreams = (int)Math.Min(int.MaxValue, _bidirectionalCredit.MaxStreams),
