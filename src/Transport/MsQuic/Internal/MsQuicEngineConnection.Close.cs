@@ -100,14 +100,8 @@ internal sealed partial class MsQuicEngineConnection
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        try
-        {
-            await CloseAsync(0).ConfigureAwait(false);
-        }
-        catch (QuicTransportException)
-        {
-            // Closing an ended connection has nothing to do.
-        }
+        // Code 0, as the contract says; on an ended connection this does nothing.
+        await CloseAsync(0).ConfigureAwait(false);
 
         List<QuicStream> streams;
         Task[] background;
@@ -123,6 +117,6 @@ internal sealed partial class MsQuicEngineConnection
         if (_pump is not null) await _pump.ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _lifetime.Dispose();
-        _abandon(this);
+        _onDisposed(this);
     }
 }

@@ -52,7 +52,7 @@ internal sealed partial class MsQuicEngineConnection : IQuicEngineConnection
     private readonly TaskCompletionSource<ConnectionCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly HashSet<Task> _background = [];
-    private readonly Action<object?> _abandon;
+    private readonly Action<object?> _onDisposed;
     private long _nextBidirectionalIndex;
     private long _nextUnidirectionalIndex;
     private ConnectionCloseInfo? _close;
@@ -61,7 +61,7 @@ internal sealed partial class MsQuicEngineConnection : IQuicEngineConnection
     private Task? _pump;
     private int _disposed;
 
-    /// <summary>Wraps a connected <paramref name="connection"/>; <see cref="Start"/> begins reporting.</summary>
+    /// <summary>Wraps a connected <paramref name="connection"/>; <see cref="Start"/> begins reporting. <paramref name="onDisposed"/> hears when it is disposed.</summary>
     public MsQuicEngineConnection(QuicConnection connection, QuicConnectionRole role, QuicTransportParameters transport, MsQuicEngineOptions engineOptions, Action<object?>? onDisposed = null)
     {
         _connection = connection;
@@ -69,7 +69,7 @@ internal sealed partial class MsQuicEngineConnection : IQuicEngineConnection
         _transport = transport;
         _engineOptions = engineOptions;
         _connectionBudget = new ReceiveBudget(transport.ConnectionReceiveWindow);
-        _abandon = onDisposed ?? (static _ => { });
+        _onDisposed = onDisposed ?? (static _ => { });
         LocalEndPoint = connection.LocalEndPoint;
         RemoteEndPoint = connection.RemoteEndPoint;
         ApplicationProtocol = connection.NegotiatedApplicationProtocol.ToString();
@@ -109,8 +109,9 @@ internal sealed partial class MsQuicEngineConnection : IQuicEngineConnection
     {
         lock (_gate)
         {
-            _bidirectionalCredit.Grant(bidirectionalIncrement);
-            _unidirectionalCredit.Grant(unidirectionalIncrement);
+            // Cumulative limits never shrink (RFC 9000 §4.6); a negative sum could only come from a misreport and grants nothing.
+            _bidirectionalCredit.Grant(Math.Max(0, bidirectionalIncrement));
+            _unidirectionalCredit.Grant(Math.Max(0, unidirectionalIncrement));
             var peer = new QuicTransportParameters
             {
                 MaxInboundBidirectionalStreams = (int)Math.Min(int.MaxValue, _bidirectionalCredit.MaxStreams),

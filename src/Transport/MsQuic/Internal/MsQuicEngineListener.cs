@@ -20,7 +20,6 @@ internal sealed class MsQuicEngineListener : IQuicEngineListener
     private readonly MsQuicEngineOptions _engineOptions;
     private readonly ConditionalWeakTable<QuicConnection, StreamCapacityRelay> _relays = [];
     private readonly Action<object?> _onDisposed;
-    private readonly Action<object?> _onConnectionDisposed;
     private readonly Action<object>? _onConnectionCreated;
     private QuicListener? _listener;
     private int _disposed;
@@ -31,7 +30,6 @@ internal sealed class MsQuicEngineListener : IQuicEngineListener
         _engineOptions = engineOptions;
         _onConnectionCreated = onConnectionCreated;
         _onDisposed = onDisposed;
-        _onConnectionDisposed = onDisposed;
     }
 
     /// <inheritdoc />
@@ -99,7 +97,7 @@ internal sealed class MsQuicEngineListener : IQuicEngineListener
                 continue;
             }
             _relays.Remove(connection);
-            var engineConnection = new MsQuicEngineConnection(connection, QuicConnectionRole.Server, _options.Transport, _engineOptions, _onConnectionDisposed);
+            var engineConnection = new MsQuicEngineConnection(connection, QuicConnectionRole.Server, _options.Transport, _engineOptions, _onDisposed);
             _onConnectionCreated?.Invoke(engineConnection);
             engineConnection.Start(relay);
             return engineConnection;
