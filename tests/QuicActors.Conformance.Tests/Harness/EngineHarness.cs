@@ -40,6 +40,9 @@ public abstract class EngineHarness : IAsyncDisposable
     /// </summary>
     public abstract Task AdvanceAsync(TimeSpan duration);
 
+    /// <summary>Where the engine's stack departs from RFC 9000 in ways the engine cannot hide.</summary>
+    public virtual EngineDeviations Deviations => EngineDeviations.None;
+
     /// <summary>How long a test waits for something that should happen promptly, in real time.</summary>
     public virtual TimeSpan EventTimeout => TimeSpan.FromSeconds(10);
 

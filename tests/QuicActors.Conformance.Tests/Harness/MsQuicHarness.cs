@@ -49,6 +49,10 @@ public sealed class MsQuicHarness : EngineHarness
         Transport = transport,
     };
 
+    /// <inheritdoc />
+    public override EngineDeviations Deviations =>
+        EngineDeviations.StopSendingAnsweredWithCodeZero | EngineDeviations.NoResetReportedAfterOwnStopSending | EngineDeviations.NoCloseReasonPhrase;
+
     /// <summary>msquic runs on the wall clock, so time passes by waiting.</summary>
     public override Task AdvanceAsync(TimeSpan duration) => Task.Delay(duration);
 
