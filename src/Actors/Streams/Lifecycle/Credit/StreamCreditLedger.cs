@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using QuicActors.Streams.Internal;
 using QuicActors.Transport;
 
@@ -82,8 +84,8 @@ public sealed partial class StreamCreditLedger
     public StreamReleaseDecision OnHalfTerminal(QuicStreamId streamId, StreamHalf half)
     {
         var flag = half.ToFlag();
-        ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_streams, streamId.Value);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_streams, streamId.Value);
+        if (Unsafe.IsNullRef(ref entry))
         {
             return StreamReleaseDecision.UnknownStream;
         }
@@ -105,8 +107,8 @@ public sealed partial class StreamCreditLedger
     /// </summary>
     public StreamReleaseDecision OnStreamTerminated(QuicStreamId streamId)
     {
-        ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_streams, streamId.Value);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_streams, streamId.Value);
+        if (Unsafe.IsNullRef(ref entry))
         {
             return StreamReleaseDecision.UnknownStream;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuicActors.Transport;
 
 namespace QuicActors.Streams;
 
@@ -42,7 +43,7 @@ public sealed class GenerationTracker
     public long RefusedCount => Interlocked.Read(ref _refused);
 
     /// <summary>The stamp for a new handle of <paramref name="streamId"/> in the current generation.</summary>
-    public StreamHandleStamp Stamp(QuicActors.Transport.QuicStreamId streamId) => Current.Stamp(streamId);
+    public StreamHandleStamp Stamp(QuicStreamId streamId) => Current.Stamp(streamId);
 
     /// <summary>Whether <paramref name="stamp"/> belongs to the current generation of an open connection.</summary>
     public bool IsCurrent(StreamHandleStamp stamp) =>
