@@ -284,8 +284,35 @@ internal sealed class Parser
             value = wrapper;
         }
 
-        var k = key[0];
-        obj.Fields[k] = obj.Fields.TryGetValue(k, out var existing) ? Merger.Merge(value, existing) : value;
+        MergeField(obj, key[0], value);
+    }
+
+    /// <summary>
+    /// Merges <paramref name="value"/> into field <paramref name="key"/>. Objects built by this parse belong to
+    /// it alone, so they merge in place: copying on every duplicate key would make a file with many
+    /// <c>a.x = ...</c> lines quadratic.
+    /// </summary>
+    private static void MergeField(ConfigObject obj, string key, ConfigNode value)
+    {
+        if (obj.Fields.TryGetValue(key, out var existing))
+        {
+            if (value is ConfigObject { IgnoresFallbacks: false } newer && existing is ConfigObject older)
+            {
+                foreach (var (k, v) in newer.Fields)
+                {
+                    MergeField(older, k, v);
+                }
+            }
+            else
+            {
+                obj.Fields[key] = Merger.Merge(value, existing);
+            }
+        }
+        else
+        {
+            obj.Fields[key] = value;
+        }
+
         obj.Invalidate();
     }
 
@@ -520,10 +547,8 @@ internal sealed class Parser
 
         foreach (var (k, v) in included.Fields)
         {
-            obj.Fields[k] = obj.Fields.TryGetValue(k, out var existing) ? Merger.Merge(v, existing) : v;
+            MergeField(obj, k, v);
         }
-
-        obj.Invalidate();
     }
 
     /// <summary>
