@@ -560,14 +560,14 @@ internal sealed class Parser
         var elements = new List<string>();
         var current = new StringBuilder();
         var quotedInCurrent = false;
-        var shown = expression ?? string.Concat(pathTokens.Select(t => t.Kind == TokenKind.QuotedString ? Renderer.Quote(t.Text) : t.Text));
+        string Shown() => expression ?? string.Concat(pathTokens.Select(t => t.Kind == TokenKind.QuotedString ? Renderer.Quote(t.Text) : t.Text));
 
         void Finish(Token t)
         {
             if (current.Length == 0 && !quotedInCurrent)
             {
                 throw new ConfigException(
-                    $"{at.Description}:{t.Line}:{t.Column}: path '{shown}' has an empty element; a path may not start or end with '.' or contain '..' (quote an empty key as \"\")",
+                    $"{at.Description}:{t.Line}:{t.Column}: path '{Shown()}' has an empty element; a path may not start or end with '.' or contain '..' (quote an empty key as \"\")",
                     null,
                     at.WithLine(t.Line));
             }
@@ -601,7 +601,7 @@ internal sealed class Parser
                     break;
                 default:
                     throw new ConfigException(
-                        $"{at.Description}:{t.Line}:{t.Column}: found {t.Describe()} in path '{shown}'; a path is made of keys separated by '.'",
+                        $"{at.Description}:{t.Line}:{t.Column}: found {t.Describe()} in path '{Shown()}'; a path is made of keys separated by '.'",
                         null,
                         at.WithLine(t.Line));
             }
