@@ -64,6 +64,10 @@ public sealed partial class Config
     /// <summary>True when the path is set to null.</summary>
     public bool IsNull(string path) => FindNode(path) is ConfigNull;
 
+    /// <summary>How the value at <paramref name="path"/> reads in a message ("5s", 42, null, nothing) and where it was written.</summary>
+    internal (string Shown, ConfigOrigin? Origin) Describe(string path) =>
+        FindNode(path) is { } node ? (node.Describe(), node.Origin) : ("nothing", null);
+
     /// <summary>Where the value at <paramref name="path"/> was written.</summary>
     public ConfigOrigin GetOrigin(string path) => GetNode(path, "a value").Origin;
 

@@ -122,10 +122,32 @@ public class PropertyTests
             doubling.Append(CultureInfo.InvariantCulture, $"x{i} = ${{x{i - 1}}}${{x{i - 1}}}\n");
         }
 
-        foreach (var text in new[] { "a = " + deep, deepObjects, chain.ToString(), doubling.ToString(), string.Concat(Enumerable.Repeat("a.", 10_000)) + "b = 1" })
+        var lists = new StringBuilder("l0 = [1]\n");
+        var objects = new StringBuilder("o0 = { a = 1 }\n");
+        for (var i = 1; i < 64; i++)
         {
-            Assert.True(NeverThrowsOtherwise(() => ConfigFactory.ParseString(text).Resolve(ConfigResolveOptions.NoEnvironment)));
+            lists.Append(CultureInfo.InvariantCulture, $"l{i} = ${{l{i - 1}}} ${{l{i - 1}}}\n");
+            objects.Append(CultureInfo.InvariantCulture, $"o{i} = {{ x = ${{o{i - 1}}}, y = ${{o{i - 1}}} }}\n");
         }
+
+        foreach (var text in new[] { "a = " + deep, deepObjects, chain.ToString(), doubling.ToString(), lists.ToString(), objects.ToString(), string.Concat(Enumerable.Repeat("a.", 10_000)) + "b = 1" })
+        {
+            Assert.True(NeverThrowsOtherwise(() => ConfigFactory.ParseString(text).Resolve(ConfigResolveOptions.NoEnvironment).Render()));
+        }
+    }
+
+    [Fact]
+    public void Many_path_keys_under_one_object_parse_in_linear_time()
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < 100_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"quic-actors.many.k{i} = {i}\n");
+        }
+
+        var config = (QuicActors.Configuration.Config?)null;
+        Assert.True(NeverThrowsOtherwise(() => config = ConfigFactory.ParseString(text.ToString()).Resolve()));
+        Assert.Equal(99_999, config!.GetInt("quic-actors.many.k99999"));
     }
 
     private static bool NeverThrowsOtherwise<T>(Func<T> action)

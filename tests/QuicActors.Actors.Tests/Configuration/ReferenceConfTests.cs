@@ -50,7 +50,7 @@ public partial class ReferenceConfTests(ITestOutputHelper output)
         Assert.Contains("quic-actors.actor.ask-timeout", reader.PathsRead);
         var bad = ConfigFactory.Load(ConfigFactory.ParseString("quic-actors.actor.throughput = 0", originDescription: "application.conf"), ConfigResolveOptions.NoEnvironment);
         var e = Assert.Throws<ConfigException>(() => KernelConfig.From(bad));
-        Assert.Equal("quic-actors.actor.throughput (application.conf:1): expected an integer >= 1, got \"0\"", e.Message);
+        Assert.Equal("quic-actors.actor.throughput (application.conf:1): expected an integer >= 1, got 0", e.Message);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ internal static class Concatenator
     /// <summary>Longest string a concatenation may produce; guards against exponential growth through substitutions.</summary>
     public const int MaxStringLength = 1 << 24;
 
+    /// <summary>Longest list a concatenation may produce, for the same reason.</summary>
+    public const int MaxListLength = 1 << 20;
+
     public static ConfigNode JoinAtParse(List<ConfigNode> pieces, ConfigOrigin origin)
     {
         if (pieces.Exists(p => p is Substitution))
@@ -57,6 +60,11 @@ internal static class Concatenator
                 var items = new List<ConfigNode>();
                 foreach (ConfigList l in values)
                 {
+                    if (items.Count + l.Items.Count > MaxListLength)
+                    {
+                        throw new ConfigException($"{Where(path, origin)}concatenation produces a list longer than {MaxListLength} elements", path?.ToString(), origin);
+                    }
+
                     items.AddRange(l.Items);
                 }
 

@@ -284,8 +284,35 @@ internal sealed class Parser
             value = wrapper;
         }
 
-        var k = key[0];
-        obj.Fields[k] = obj.Fields.TryGetValue(k, out var existing) ? Merger.Merge(value, existing) : value;
+        MergeField(obj, key[0], value);
+    }
+
+    /// <summary>
+    /// Merges <paramref name="value"/> into field <paramref name="key"/>. Objects built by this parse belong to
+    /// it alone, so they merge in place: copying on every duplicate key would make a file with many
+    /// <c>a.x = ...</c> lines quadratic.
+    /// </summary>
+    private static void MergeField(ConfigObject obj, string key, ConfigNode value)
+    {
+        if (obj.Fields.TryGetValue(key, out var existing))
+        {
+            if (value is ConfigObject { IgnoresFallbacks: false } newer && existing is ConfigObject older)
+            {
+                foreach (var (k, v) in newer.Fields)
+                {
+                    MergeField(older, k, v);
+                }
+            }
+            else
+            {
+                obj.Fields[key] = Merger.Merge(value, existing);
+            }
+        }
+        else
+        {
+            obj.Fields[key] = value;
+        }
+
         obj.Invalidate();
     }
 
@@ -520,10 +547,8 @@ internal sealed class Parser
 
         foreach (var (k, v) in included.Fields)
         {
-            obj.Fields[k] = obj.Fields.TryGetValue(k, out var existing) ? Merger.Merge(v, existing) : v;
+            MergeField(obj, k, v);
         }
-
-        obj.Invalidate();
     }
 
     /// <summary>
@@ -535,14 +560,14 @@ internal sealed class Parser
         var elements = new List<string>();
         var current = new StringBuilder();
         var quotedInCurrent = false;
-        var shown = expression ?? string.Concat(pathTokens.Select(t => t.Kind == TokenKind.QuotedString ? Renderer.Quote(t.Text) : t.Text));
+        string Shown() => expression ?? string.Concat(pathTokens.Select(t => t.Kind == TokenKind.QuotedString ? Renderer.Quote(t.Text) : t.Text));
 
         void Finish(Token t)
         {
             if (current.Length == 0 && !quotedInCurrent)
             {
                 throw new ConfigException(
-                    $"{at.Description}:{t.Line}:{t.Column}: path '{shown}' has an empty element; a path may not start or end with '.' or contain '..' (quote an empty key as \"\")",
+                    $"{at.Description}:{t.Line}:{t.Column}: path '{Shown()}' has an empty element; a path may not start or end with '.' or contain '..' (quote an empty key as \"\")",
                     null,
                     at.WithLine(t.Line));
             }
@@ -576,7 +601,7 @@ internal sealed class Parser
                     break;
                 default:
                     throw new ConfigException(
-                        $"{at.Description}:{t.Line}:{t.Column}: found {t.Describe()} in path '{shown}'; a path is made of keys separated by '.'",
+                        $"{at.Description}:{t.Line}:{t.Column}: found {t.Describe()} in path '{Shown()}'; a path is made of keys separated by '.'",
                         null,
                         at.WithLine(t.Line));
             }

@@ -9,6 +9,12 @@ internal static class Renderer
 {
     private const string Indent = "    ";
 
+    /// <summary>
+    /// Longest output produced: substitutions can make a small file denote a huge tree (the same object
+    /// referenced twice per level), which must fail rather than run for hours.
+    /// </summary>
+    private const int MaxOutputLength = 1 << 25;
+
     public static string Render(ConfigObject root, ConfigRenderOptions options)
     {
         var sb = new StringBuilder();
@@ -31,8 +37,15 @@ internal static class Renderer
     {
         var sb = new StringBuilder(s.Length + 2);
         sb.Append('"');
-        foreach (var c in s)
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = s[i];
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                sb.Append(c).Append(s[++i]);
+                continue;
+            }
+
             switch (c)
             {
                 case '"': sb.Append("\\\""); break;
@@ -81,11 +94,16 @@ internal static class Renderer
         return key;
     }
 
-    private static void Guard()
+    private static void Guard(StringBuilder sb)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new ConfigException("configuration is nested too deeply to render");
+        }
+
+        if (sb.Length > MaxOutputLength)
+        {
+            throw new ConfigException($"configuration renders to more than {MaxOutputLength} characters; substitutions probably repeat a large value many times");
         }
     }
 
@@ -115,7 +133,7 @@ internal static class Renderer
 
     private static void RenderHocon(ConfigNode node, StringBuilder sb, int depth, ConfigRenderOptions options)
     {
-        Guard();
+        Guard(sb);
         switch (node)
         {
             case ConfigObject o:
@@ -176,7 +194,7 @@ internal static class Renderer
 
     private static void RenderJson(ConfigNode node, StringBuilder sb, int depth)
     {
-        Guard();
+        Guard(sb);
         switch (node)
         {
             case ConfigObject o:

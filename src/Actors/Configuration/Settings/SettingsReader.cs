@@ -87,20 +87,7 @@ public sealed class SettingsReader
         }
 
         var full = SectionPath + "." + key;
-        var origin = root.HasPathOrNull(full) ? root.GetOrigin(full) : null;
-        var shown = root.HasPath(full) ? Describe(full) : "nothing";
+        var (shown, origin) = root.Describe(full);
         throw new ConfigException($"{full} ({origin?.ToString() ?? "not set"}): expected {expected}, got {shown}");
-    }
-
-    private string Describe(string full)
-    {
-        try
-        {
-            return "\"" + root.GetString(full) + "\"";
-        }
-        catch (ConfigException)
-        {
-            return "a value of another type";
-        }
     }
 }
