@@ -113,12 +113,10 @@ internal sealed partial class InMemoryConnection
             send.FinQueued = fin;
             if (send.State == SendState.Ready) send.State = SendState.Send;
             Flush(send);
+            // Register before pumping: the pump may deliver the peer's STOP_SENDING, which must fail this write too.
+            var writer = send.Buffered > _local.StreamSendBufferSize ? send.AddWriter(send.Written) : null;
             _wire.Pump();
-            if (send.State is SendState.ResetSent or SendState.ResetRecvd)
-                throw QuicTransportException.StreamAborted(streamId, send.ResetCode, "cannot write: the send half was reset while writing");
-            if (_state == ConnectionState.Closed) throw ClosedError("write");
-            if (send.Buffered <= _local.StreamSendBufferSize) return ValueTask.CompletedTask;
-            return new ValueTask(send.AddWriter(send.Written).Task);
+            return writer is null ? ValueTask.CompletedTask : new ValueTask(writer.Task);
         }
     }
 
@@ -319,6 +317,7 @@ internal sealed partial class InMemoryConnection
         {
             receive.Hold(frame.Offset, frame.Buffer, frame.Length, frame.Fin);
             frame.Buffer = null;
+            SegmentsHeld++;
         }
         if (receive.FinalSize >= 0 && receive.Delivered == receive.FinalSize && receive.State != ReceiveState.DataRecvd) CompleteReceive(receive);
     }
@@ -422,6 +421,9 @@ internal sealed partial class InMemoryConnection
         }
         entry.Receive?.DropHeld();
     }
+
+    /// <summary>How many STREAM frames arrived ahead of a gap and waited for reassembly (a measure of reordering, for tests).</summary>
+    internal long SegmentsHeld { get; private set; }
 
     /// <summary>How many bytes of <paramref name="id"/> have arrived, by offset (for fault triggers).</summary>
     internal long ReceivedBytesOf(QuicStreamId id) =>
