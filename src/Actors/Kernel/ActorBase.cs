@@ -31,7 +31,7 @@ public abstract class ActorBase
     protected IActorRef Sender => _cell.Sender;
 
     /// <summary>Handles one message; returns <see langword="false"/> when the message is not handled.</summary>
-    protected internal abstract bool Receive(object message);
+    protected abstract bool Receive(object message);
 
     /// <summary>Runs before the first message. Default: nothing.</summary>
     protected virtual void PreStart() { }
@@ -83,7 +83,7 @@ public abstract class ActorBase
 
     internal bool AroundReceive(Receive? behavior, object message)
     {
-        var handled = behavior is null ? Receive(message) : behavior(message);
+        var handled = behavior?.Invoke(message) ?? Receive(message);
         if (!handled) Unhandled(message);
         return handled;
     }

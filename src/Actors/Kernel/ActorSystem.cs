@@ -105,13 +105,13 @@ public sealed class ActorSystem : IDisposable
 
     internal void OnGuardianTerminated()
     {
-        Log.Debug("Actor system {ActorSystem} terminated", Name);
+        Log.Debug("Actor system {ActorSystem:l} terminated", Name);
         _terminated.TrySetResult();
     }
 
     internal void OnGuardianFailed(ActorCell guardian, Exception cause)
     {
-        Log.Error(cause, "The user guardian {ActorPath} escalated a failure: {ExceptionMessage}; terminating the actor system",
+        Log.Error(cause, "The user guardian {ActorPath:l} escalated a failure: {ExceptionMessage:l}; terminating the actor system",
             guardian.Path.ToString(), cause.Message);
         Terminate();
     }
@@ -121,7 +121,7 @@ public sealed class ActorSystem : IDisposable
         if (message is DeadLetter) return;
         if (Settings.LogDeadLetters && (Volatile.Read(ref _terminating) == 0 || Settings.LogDeadLettersDuringShutdown))
         {
-            Log.Information("Message {MessageType} from {Sender} to {Recipient} was not delivered (dead letter)",
+            Log.Information("Message {MessageType:l} from {Sender:l} to {Recipient:l} was not delivered (dead letter)",
                 message.GetType().FullName, sender?.Path.ToString() ?? "NoSender", recipient.Path.ToString());
         }
         EventStream.Publish(new DeadLetter(message, sender, recipient));

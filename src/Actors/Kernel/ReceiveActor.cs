@@ -66,7 +66,7 @@ public abstract class ReceiveActor : ActorBase
     }
 
     /// <inheritdoc />
-    protected internal sealed override bool Receive(object message)
+    protected sealed override bool Receive(object message)
     {
         // The constructor is over once the first message arrives: no more handlers for the initial behaviour.
         _configuring = null;

@@ -47,11 +47,11 @@ internal sealed partial class ActorCell
     }
 
     /// <summary>A watched actor died: queue its <see cref="Terminated"/> behind the messages it sent before dying.</summary>
-    private void WatchedActorTerminated(DeathWatchNotification notification)
+    private void OnWatchedActorTerminated(DeathWatchNotification notification)
     {
         if (_extras?.Watching is not { } watching || !watching.TryGetValue(notification.Actor, out var entry) || entry.Queued) return;
         entry.Queued = true;
-        Tell(new Terminated(notification.Actor, notification.ExistenceConfirmed), notification.Actor);
+        Tell(new WatchedActorTerminated(new Terminated(notification.Actor, notification.ExistenceConfirmed)), notification.Actor);
     }
 
     /// <summary>Delivers a queued <see cref="Terminated"/> unless the actor unwatched in the meantime.</summary>

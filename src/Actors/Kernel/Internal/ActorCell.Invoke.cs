@@ -36,8 +36,8 @@ internal sealed partial class ActorCell
                 break;
             case Kill:
                 throw new ActorKilledException($"Kill message received by {Path}");
-            case Terminated terminated:
-                DeliverTerminated(terminated);
+            case WatchedActorTerminated watched:
+                DeliverTerminated(watched.Terminated);
                 break;
             case TimerMessage timerMessage:
                 if (_extras?.Timers?.Accept(timerMessage) is { } timed)

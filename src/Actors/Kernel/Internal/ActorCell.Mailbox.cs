@@ -124,7 +124,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private void DeadLetter(in Envelope envelope)
     {
         var message = envelope.Message;
-        if (message is TimerMessage or ReceiveTimeoutTick) return;
+        if (message is TimerMessage or ReceiveTimeoutTick or WatchedActorTerminated) return;
         _system.PublishDeadLetter(message, envelope.Sender, this);
     }
 }

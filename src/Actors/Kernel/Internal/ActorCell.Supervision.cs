@@ -29,7 +29,7 @@ internal sealed partial class ActorCell
         try { directive = strategy.Decider(failed.Cause); }
         catch (Exception e)
         {
-            _system.Log.Error(e, "The supervisor decider of {ActorPath} threw; escalating", Path.ToString());
+            _system.Log.Error(e, "The supervisor decider of {ActorPath:l} threw; escalating", Path.ToString());
             directive = Directive.Escalate;
         }
 
@@ -67,7 +67,7 @@ internal sealed partial class ActorCell
     {
         var level = directive == Directive.Resume ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Error;
         _system.Log.Write(level, failed.Cause,
-            "Actor {ActorPath} failed processing {MessageType}: {ExceptionMessage}; supervisor directive {Directive}",
+            "Actor {ActorPath:l} failed processing {MessageType:l}: {ExceptionMessage:l}; supervisor directive {Directive}",
             child.Path.ToString(), failed.MessageType?.FullName ?? "(lifecycle)", failed.Cause.Message, directive);
     }
 
@@ -80,7 +80,7 @@ internal sealed partial class ActorCell
             try { failedActor.AroundPreRestart(cause, _extras?.FailedMessage); }
             catch (Exception e)
             {
-                _system.Log.Error(e, "PreRestart of {ActorPath} threw", Path.ToString());
+                _system.Log.Error(e, "PreRestart of {ActorPath:l} threw", Path.ToString());
             }
         }
         var extras = Extras;

@@ -45,7 +45,7 @@ internal sealed partial class ActorCell
                 case FailedMessage failed: HandleChildFailure(failed); break;
                 case WatchMessage watch: AddWatcher(watch); break;
                 case UnwatchMessage unwatch: RemoveWatcher(unwatch); break;
-                case DeathWatchNotification notification: WatchedActorTerminated(notification); break;
+                case DeathWatchNotification notification: OnWatchedActorTerminated(notification); break;
                 case ChildTerminatedMessage childTerminated: HandleChildTerminated(childTerminated.Child); break;
                 case AsyncHandlerCompleted completed: HandleAsyncCompleted(completed.Task); break;
                 case RunContinuation continuation: RunAsyncContinuation(continuation); break;
@@ -120,7 +120,7 @@ internal sealed partial class ActorCell
             try { actor.AroundPostStop(); }
             catch (Exception e)
             {
-                _system.Log.Error(e, "PostStop of {ActorPath} threw", Path.ToString());
+                _system.Log.Error(e, "PostStop of {ActorPath:l} threw", Path.ToString());
             }
         }
         var extras = _extras;

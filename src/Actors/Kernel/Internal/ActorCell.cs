@@ -85,33 +85,36 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         }
     }
 
+    // The behaviour stack starts as [null] (null = the actor's own Receive) and never gets empty, as in Akka:
+    // Become replaces the top, BecomeStacked pushes, UnbecomeStacked pops unless only the bottom is left.
+    private List<Receive?> BehaviorStack => Extras.BehaviorStack ??= [null];
+
     public void Become(Receive receive)
     {
         ArgumentNullException.ThrowIfNull(receive);
-        var stack = _extras?.BehaviorStack;
-        if (stack is { Count: > 0 }) stack[^1] = receive;
+        var stack = BehaviorStack;
+        stack[^1] = receive;
         _behavior = receive;
     }
 
     public void BecomeStacked(Receive receive)
     {
         ArgumentNullException.ThrowIfNull(receive);
-        var stack = Extras.BehaviorStack ??= [];
-        stack.Add(receive);
+        BehaviorStack.Add(receive);
         _behavior = receive;
     }
 
     public void UnbecomeStacked()
     {
-        var stack = _extras?.BehaviorStack;
-        if (stack is { Count: > 0 }) stack.RemoveAt(stack.Count - 1);
-        _behavior = stack is { Count: > 0 } ? stack[^1] : null;
+        var stack = BehaviorStack;
+        if (stack.Count > 1) stack.RemoveAt(stack.Count - 1);
+        _behavior = stack[^1];
     }
 
     private void ResetBehavior()
     {
         _behavior = null;
-        _extras?.BehaviorStack?.Clear();
+        if (_extras is not null) _extras.BehaviorStack = null;
     }
 
     private ActorBase NewActor()

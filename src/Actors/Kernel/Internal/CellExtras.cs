@@ -18,7 +18,7 @@ internal sealed class CellExtras
     public Dictionary<ActorCell, ChildRestartStats>? RestartStats;
     public HashSet<InternalActorRef>? Watchers;
     public Dictionary<InternalActorRef, WatchEntry>? Watching;
-    public List<Receive>? BehaviorStack;
+    public List<Receive?>? BehaviorStack;
     public List<Envelope>? Stash;
     public Queue<Envelope>? Front;
     public ActorStash? StashHandle;

@@ -8,6 +8,12 @@ internal sealed class TimerMessage(object key, int generation, object message) :
     public object Message { get; } = message;
 }
 
+/// <summary>A death-watch <see cref="Terminated"/> queued by the kernel (a user-sent Terminated is an ordinary message).</summary>
+internal sealed class WatchedActorTerminated(Terminated terminated) : AutoReceivedMessage, INotInfluenceReceiveTimeout
+{
+    public Terminated Terminated { get; } = terminated;
+}
+
 /// <summary>The receive-timeout timer fired; the cell checks whether the actor really was idle that long.</summary>
 internal sealed class ReceiveTimeoutTick : AutoReceivedMessage, INotInfluenceReceiveTimeout
 {
