@@ -34,6 +34,20 @@ public sealed class VirtualTimeProvider : TimeProvider
         get { lock (_gate) { return _queue.Count; } }
     }
 
+    /// <summary>The number of timers that are armed (not disposed, not changed to infinite) and not yet due.</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var count = 0;
+                foreach (var (timer, key) in _queue.UnorderedItems) if (timer.Sequence == key.Sequence) count++;
+                return count;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow() => _epoch + Elapsed;
 

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace QuicActors.Kernel.Internal;
+
+internal sealed partial class ActorCell : IThreadPoolWorkItem
+{
+    private const int StatusScheduled = 1;
+    private const int StatusClosed = 2;
+
+    private readonly int _throughput;
+    private int _status;
+    private ConcurrentQueue<Envelope>? _mailbox;
+    private SystemMessage? _systemHead;
+
+    /// <summary>The actor has terminated: its mailbox is closed for good.</summary>
+    public bool IsTerminated => (Volatile.Read(ref _status) & StatusClosed) != 0;
+
+    public override void Tell(object message, IActorRef? sender)
+    {
+        if (message is null) ThrowNullMessage();
+        var mailbox = _mailbox ?? CreateMailbox();
+        mailbox.Enqueue(new Envelope(message, sender));
+        var status = Volatile.Read(ref _status);
+        if (status == 0) Schedule();
+        else if ((status & StatusClosed) != 0) DrainMailboxToDeadLetters();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining), System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNullMessage() => throw new ArgumentNullException("message", "A message must not be null.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ConcurrentQueue<Envelope> CreateMailbox()
+    {
+        Interlocked.CompareExchange(ref _mailbox, new ConcurrentQueue<Envelope>(), null);
+        return _mailbox;
+    }
+
+    public override void SendSystemMessage(SystemMessage message)
+    {
+        while (true)
+        {
+            var head = Volatile.Read(ref _systemHead);
+            if (head is ClosedQueueMarker)
+            {
+                HandleSystemMessageAfterTermination(message);
+                return;
+            }
+            message.Next = head;
+            if (Interlocked.CompareExchange(ref _systemHead, message, head) == head) break;
+        }
+        Schedule();
+    }
+
+    private void Schedule()
+    {
+        var status = Volatile.Read(ref _status);
+        while (status == 0)
+        {
+            var previous = Interlocked.CompareExchange(ref _status, StatusScheduled, 0);
+            if (previous == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+            status = previous;
+        }
+    }
+
+    /// <summary>One turn: all system messages, then up to throughput user messages, re-checking system messages after each.</summary>
+    public void Execute()
+    {
+        var previous = t_current;
+        t_current = this;
+        try
+        {
+            ProcessSystemMessages();
+            if (CanProcessUserMessages)
+            {
+                var left = _throughput;
+                while (TryDequeueUserMessage(out var envelope))
+                {
+                    Invoke(envelope);
+                    if (Volatile.Read(ref _systemHead) is not null) ProcessSystemMessages();
+                    if (--left == 0 || !CanProcessUserMessages) break;
+                }
+            }
+        }
+        finally
+        {
+            t_current = previous;
+        }
+        Interlocked.And(ref _status, ~StatusScheduled);
+        if (HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages)) Schedule();
+    }
+
+    private bool HasPendingSystemMessages => Volatile.Read(ref _systemHead) is { } head && head is not ClosedQueueMarker;
+
+    private bool HasUserMessages => _extras?.Front is { Count: > 0 } || _mailbox is { IsEmpty: false };
+
+    private bool TryDequeueUserMessage(out Envelope envelope)
+    {
+        if (_extras?.Front is { Count: > 0 } front)
+        {
+            envelope = front.Dequeue();
+            return true;
+        }
+        var mailbox = _mailbox;
+        if (mailbox is null)
+        {
+            envelope = default;
+            return false;
+        }
+        return mailbox.TryDequeue(out envelope);
+    }
+
+    private void DrainMailboxToDeadLetters()
+    {
+        var mailbox = _mailbox;
+        if (mailbox is null) return;
+        while (mailbox.TryDequeue(out var envelope)) DeadLetter(envelope);
+    }
+
+    private void DeadLetter(in Envelope envelope)
+    {
+        var message = envelope.Message;
+        if (message is TimerMessage or ReceiveTimeoutTick or WatchedActorTerminated) return;
+        _system.PublishDeadLetter(message, envelope.Sender, this);
+    }
+}

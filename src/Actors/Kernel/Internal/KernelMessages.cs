@@ -1,0 +1,21 @@
+namespace QuicActors.Kernel.Internal;
+
+/// <summary>A timer's message in flight; delivered only if its timer is still the current one for the key.</summary>
+internal sealed class TimerMessage(object key, int generation, object message) : AutoReceivedMessage
+{
+    public object Key { get; } = key;
+    public int Generation { get; } = generation;
+    public object Message { get; } = message;
+}
+
+/// <summary>A death-watch <see cref="Terminated"/> queued by the kernel (a user-sent Terminated is an ordinary message).</summary>
+internal sealed class WatchedActorTerminated(Terminated terminated) : AutoReceivedMessage, INotInfluenceReceiveTimeout
+{
+    public Terminated Terminated { get; } = terminated;
+}
+
+/// <summary>The receive-timeout timer fired; the cell checks whether the actor really was idle that long.</summary>
+internal sealed class ReceiveTimeoutTick : AutoReceivedMessage, INotInfluenceReceiveTimeout
+{
+    public static readonly ReceiveTimeoutTick Instance = new();
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Globalization;
+using QuicActors.Kernel;
+
+namespace QuicActors.Benchmarks;
+
+/// <summary>
+/// Kernel benchmarks, defined so they compare with other actor runtimes on the same machine:
+/// <list type="bullet">
+/// <item><c>pingpong &lt;pairs&gt; &lt;inflight&gt;</c>: pairs of actors bouncing <c>inflight</c> messages each; every receive on either side counts (msg/s).</item>
+/// <item><c>tell</c>: one plain thread tells one counting actor, at most 200,000 unprocessed (msg/s).</item>
+/// <item><c>spawn</c>: a parent creates a child, watches it, stops it, creates the next on Terminated (actors/s).</item>
+/// <item><c>memory &lt;n&gt;</c>: n idle top-level actors, all started; managed heap delta after a full GC / n (bytes), after a 200-actor warm-up.</item>
+/// </list>
+/// </summary>
+internal static class KernelBenchmarks
+{
+    public static int Run(string[] args)
+    {
+        var positional = new List<string>();
+        var warmup = 2.0;
+        var measure = 4.0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--warmup": warmup = Seconds(args, ++i, "--warmup"); break;
+                case "--measure": measure = Seconds(args, ++i, "--measure"); break;
+                default: positional.Add(args[i]); break;
+            }
+        }
+        if (positional.Count == 0) return Usage("missing scenario");
+        var timing = (TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(measure));
+        return positional[0] switch
+        {
+            "pingpong" when positional.Count == 3 => PingPong(Int(positional[1], "pairs"), Int(positional[2], "inflight"), timing),
+            "tell" => Tell(timing),
+            "spawn" => Spawn(timing),
+            "memory" when positional.Count == 2 => Memory(Int(positional[1], "n")),
+            _ => Usage($"unknown scenario or wrong arguments: {string.Join(' ', positional)}"),
+        };
+    }
+
+    private static int Usage(string problem)
+    {
+        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | spawn | memory <n>; options --warmup S --measure S");
+        return 2;
+    }
+
+    private static double Seconds(string[] args, int index, string option)
+    {
+        if (index >= args.Length || !double.TryParse(args[index], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || s < 0)
+            throw new ArgumentException($"{option} needs a non-negative number of seconds");
+        return s;
+    }
+
+    private static int Int(string text, string name)
+    {
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
+            throw new ArgumentException($"<{name}> must be a positive integer, got '{text}'");
+        return value;
+    }
+
+    private static void Result(string name, double value, string unit)
+        => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} {value:F0} {unit}"));
+
+    /// <summary>Samples <paramref name="counter"/> after the warm-up and after the measure period.</summary>
+    private static double Rate(Func<long> counter, (TimeSpan Warmup, TimeSpan Measure) timing)
+    {
+        Thread.Sleep(timing.Warmup);
+        var start = counter();
+        var clock = Stopwatch.StartNew();
+        Thread.Sleep(timing.Measure);
+        var end = counter();
+        return (end - start) / clock.Elapsed.TotalSeconds;
+    }
+
+    private sealed class Ball
+    {
+        public static readonly Ball Instance = new();
+    }
+
+    private sealed record Serve(IActorRef Ponger, int Inflight);
+
+    private sealed class Ponger : ActorBase
+    {
+        public long Received;
+
+        protected override bool Receive(object message)
+        {
+            Received++;
+            Sender.Tell(message, Self);
+            return true;
+        }
+    }
+
+    private sealed class Pinger : ActorBase
+    {
+        public long Received;
+
+        protected override bool Receive(object message)
+        {
+            if (message is Serve serve)
+            {
+                for (var i = 0; i < serve.Inflight; i++) serve.Ponger.Tell(Ball.Instance, Self);
+                return true;
+            }
+            Received++;
+            Sender.Tell(message, Self);
+            return true;
+        }
+    }
+
+    private static int PingPong(int pairs, int inflight, (TimeSpan, TimeSpan) timing)
+    {
+        using var system = ActorSystem.Create("pingpong");
+        var pingers = new List<Pinger>();
+        var pongers = new List<Ponger>();
+        for (var p = 0; p < pairs; p++)
+        {
+            var ponger = system.ActorOf(Props.Create(() => Capture(new Ponger(), pongers)));
+            var pinger = system.ActorOf(Props.Create(() => Capture(new Pinger(), pingers)));
+            pinger.Tell(new Serve(ponger, inflight), null);
+        }
+        long Total()
+        {
+            long sum = 0;
+            lock (pingers) foreach (var a in pingers) sum += Volatile.Read(ref a.Received);
+            lock (pongers) foreach (var a in pongers) sum += Volatile.Read(ref a.Received);
+            return sum;
+        }
+        Result($"pingpong_{pairs}_{inflight}", Rate(Total, timing), "msg/s");
+        return 0;
+    }
+
+    private static T Capture<T>(T actor, List<T> list)
+    {
+        lock (list) list.Add(actor);
+        return actor;
+    }
+
+    private sealed class Counter : ActorBase
+    {
+        public long Received;
+
+        protected override bool Receive(object message)
+        {
+            Volatile.Write(ref Received, Received + 1);
+            return true;
+        }
+    }
+
+    private static int Tell((TimeSpan, TimeSpan) timing)
+    {
+        const long maxOutstanding = 200_000;
+        using var system = ActorSystem.Create("tell");
+        Counter? counter = null;
+        var target = system.ActorOf(Props.Create(() => counter = new Counter()));
+        var stop = 0;
+        long sent = 0;
+        var sender = new Thread(() =>
+        {
+            var message = Ball.Instance;
+            while (Volatile.Read(ref stop) == 0)
+            {
+                var processed = counter is null ? 0 : Volatile.Read(ref counter.Received);
+                if (sent - processed >= maxOutstanding)
+                {
+                    Thread.SpinWait(20);
+                    continue;
+                }
+                for (var i = 0; i < 1000; i++) target.Tell(message, null);
+                sent += 1000;
+            }
+        }) { IsBackground = true, Name = "tell-sender" };
+        sender.Start();
+        var rate = Rate(() => counter is null ? 0 : Volatile.Read(ref counter.Received), timing);
+        Volatile.Write(ref stop, 1);
+        sender.Join();
+        Result("tell", rate, "msg/s");
+        return 0;
+    }
+
+    private sealed class Child : ActorBase
+    {
+        protected override bool Receive(object message) => true;
+    }
+
+    private sealed class SpawnParent : ActorBase
+    {
+        private static readonly Props ChildProps = Props.Create<Child>();
+        public long Spawned;
+
+        protected override void PreStart() => Next();
+
+        private void Next()
+        {
+            var child = Context.ActorOf(ChildProps);
+            Context.Watch(child);
+            Context.Stop(child);
+        }
+
+        protected override bool Receive(object message)
+        {
+            if (message is not Terminated) return false;
+            Volatile.Write(ref Spawned, Spawned + 1);
+            Next();
+            return true;
+        }
+    }
+
+    private static int Spawn((TimeSpan, TimeSpan) timing)
+    {
+        using var system = ActorSystem.Create("spawn");
+        SpawnParent? parent = null;
+        system.ActorOf(Props.Create(() => parent = new SpawnParent()));
+        Result("spawn", Rate(() => parent is null ? 0 : Volatile.Read(ref parent.Spawned), timing), "actors/s");
+        return 0;
+    }
+
+    private sealed class IdleActor : ReceiveActor
+    {
+        public static int Started;
+
+        public IdleActor() => Receive<string>(_ => { });
+
+        protected override void PreStart() => Interlocked.Increment(ref Started);
+    }
+
+    private static int Memory(int n)
+    {
+        using var system = ActorSystem.Create("memory");
+        var props = Props.Create<IdleActor>();
+        void Spawn(int count)
+        {
+            var target = Volatile.Read(ref IdleActor.Started) + count;
+            for (var i = 0; i < count; i++) system.ActorOf(props);
+            var wait = Stopwatch.StartNew();
+            while (Volatile.Read(ref IdleActor.Started) < target)
+            {
+                if (wait.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("actors did not start");
+                Thread.Sleep(1);
+            }
+            // Let the mailbox turns that ran the creations finish before measuring.
+            Thread.Sleep(200);
+        }
+        Spawn(200);
+        var before = FullGcHeap();
+        Spawn(n);
+        var after = FullGcHeap();
+        GC.KeepAlive(system);
+        Result("memory", (after - before) / (double)n, "bytes/actor");
+        return 0;
+    }
+
+    private static long FullGcHeap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
