@@ -461,7 +461,7 @@ internal sealed class Parser
                 break;
             }
 
-            if (t.Kind == TokenKind.Whitespace && open > 0)
+            if (t.Kind is TokenKind.Whitespace or TokenKind.Newline && open > 0)
             {
                 index++;
                 continue;
@@ -505,7 +505,7 @@ internal sealed class Parser
         while (open > 0)
         {
             var t = Current;
-            if (t.Kind == TokenKind.Whitespace)
+            if (t.Kind is TokenKind.Whitespace or TokenKind.Newline)
             {
                 index++;
                 continue;
