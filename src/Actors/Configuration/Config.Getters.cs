@@ -166,7 +166,7 @@ public sealed partial class Config
             string unit;
             if (node is ConfigNumber n)
             {
-                number = (decimal)n.DoubleValue;
+                number = ToDecimal(n, full, "a duration");
                 unit = "ms";
             }
             else if (node is ConfigString s && Units.TrySplit(s.Value, out number, out unit))
@@ -204,7 +204,7 @@ public sealed partial class Config
             string unit;
             if (node is ConfigNumber n)
             {
-                number = n.IsIntegral ? n.LongValue : (decimal)n.DoubleValue;
+                number = ToDecimal(n, full, "a size in bytes");
                 unit = string.Empty;
             }
             else if (node is ConfigString s && Units.TrySplit(s.Value, out number, out unit))
@@ -242,7 +242,7 @@ public sealed partial class Config
             string unit;
             if (node is ConfigNumber n)
             {
-                number = (decimal)n.DoubleValue;
+                number = ToDecimal(n, full, "a period");
                 unit = string.Empty;
             }
             else if (node is ConfigString s && Units.TrySplit(s.Value, out number, out unit))
@@ -271,6 +271,16 @@ public sealed partial class Config
                 'm' => new ConfigPeriod(0, count, 0),
                 _ => new ConfigPeriod(count, 0, 0),
             };
+        }
+
+        private static decimal ToDecimal(ConfigNumber n, string full, string expected)
+        {
+            if (n.IsIntegral)
+            {
+                return n.LongValue;
+            }
+
+            return n.DoubleValue is > -7.9e28 and < 7.9e28 ? (decimal)n.DoubleValue : throw WrongType(full, n, expected, " (out of range)");
         }
 
         public static T ToEnum<T>(ConfigNode node, string full)

@@ -55,18 +55,18 @@ public sealed partial class Config
         return Guarded(() => new Config(new Resolver(Root, options ?? ConfigResolveOptions.Default).ResolveRoot(), Prefix), "resolving substitutions");
     }
 
-    /// <summary>True when the path is set to a value other than null.</summary>
-    public bool HasPath(string path) => FindNode(path) is { } n && n is not ConfigNull;
+    /// <summary>True when the path is set to a value other than null (false when it would lead through a non-object).</summary>
+    public bool HasPath(string path) => TryFindNode(path) is { } n && n is not ConfigNull;
 
     /// <summary>True when the path is set, null included.</summary>
-    public bool HasPathOrNull(string path) => FindNode(path) is not null;
+    public bool HasPathOrNull(string path) => TryFindNode(path) is not null;
 
     /// <summary>True when the path is set to null.</summary>
-    public bool IsNull(string path) => FindNode(path) is ConfigNull;
+    public bool IsNull(string path) => TryFindNode(path) is ConfigNull;
 
     /// <summary>How the value at <paramref name="path"/> reads in a message ("5s", 42, null, nothing) and where it was written.</summary>
     internal (string Shown, ConfigOrigin? Origin) Describe(string path) =>
-        FindNode(path) is { } node ? (node.Describe(), node.Origin) : ("nothing", null);
+        TryFindNode(path) is { } node ? (node.Describe(), node.Origin) : ("nothing", null);
 
     /// <summary>Where the value at <paramref name="path"/> was written.</summary>
     public ConfigOrigin GetOrigin(string path) => GetNode(path, "a value").Origin;
@@ -104,10 +104,10 @@ public sealed partial class Config
         return Guarded(() => ConfigPath.Parse(path), "parsing a path");
     }
 
-    /// <summary>The node at <paramref name="path"/>, or null when nothing is set there.</summary>
-    private ConfigNode? FindNode(string path) => FindNode(ParsePath(path), out _);
+    /// <summary>The node at <paramref name="path"/>, or null when nothing is set there or a non-object is in the way.</summary>
+    private ConfigNode? TryFindNode(string path) => FindNode(ParsePath(path), out _, throwOnNonObject: false);
 
-    private ConfigNode? FindNode(ConfigPath path, out ConfigObject parent)
+    private ConfigNode? FindNode(ConfigPath path, out ConfigObject parent, bool throwOnNonObject = true)
     {
         parent = Root;
         ConfigNode current = Root;
@@ -115,6 +115,11 @@ public sealed partial class Config
         {
             if (current is not ConfigObject obj)
             {
+                if (!throwOnNonObject)
+                {
+                    return null;
+                }
+
                 var at = Full(path.Prefix(i));
                 throw new ConfigException(
                     $"{at} ({current.Origin}): expected an object (to reach {Full(path)}), got {current.Describe()}",

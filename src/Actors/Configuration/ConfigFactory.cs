@@ -12,7 +12,7 @@ public static class ConfigFactory
     /// <summary>Logical name of the embedded reference configuration.</summary>
     public const string ReferenceResourceName = "QuicActors.reference.conf";
 
-    private static readonly Lazy<Config> ReferenceUnresolved = new(() => ParseResource(typeof(Config).Assembly, ReferenceResourceName, "reference.conf"));
+    private static readonly Lazy<Config> ReferenceDocument = new(() => ParseResource(typeof(Config).Assembly, ReferenceResourceName, "reference.conf"));
 
     /// <summary>Parses HOCON (or the syntax in <paramref name="options"/>) from a string. The result is not resolved.</summary>
     public static Config ParseString(string text, ConfigParseOptions? options = null, string originDescription = "string")
@@ -118,10 +118,10 @@ public static class ConfigFactory
     }
 
     /// <summary>The QuicActors defaults (<c>reference.conf</c>), resolved by themselves.</summary>
-    public static Config Reference(ConfigResolveOptions? options = null) => ReferenceUnresolved.Value.Resolve(options);
+    public static Config Reference(ConfigResolveOptions? options = null) => ReferenceDocument.Value.Resolve(options);
 
     /// <summary>The defaults as parsed, before substitution, for layering under other configurations.</summary>
-    public static Config ReferenceUnresolvedConfig => ReferenceUnresolved.Value;
+    public static Config ReferenceUnresolved => ReferenceDocument.Value;
 
     /// <summary>
     /// The application configuration over the QuicActors defaults, resolved. <paramref name="applicationFile"/>
@@ -139,7 +139,7 @@ public static class ConfigFactory
     public static Config Load(Config application, ConfigResolveOptions? resolveOptions = null)
     {
         ArgumentNullException.ThrowIfNull(application);
-        return application.WithFallback(ReferenceUnresolved.Value).Resolve(resolveOptions);
+        return application.WithFallback(ReferenceDocument.Value).Resolve(resolveOptions);
     }
 
     private static ConfigSyntax SyntaxFromName(string name) =>

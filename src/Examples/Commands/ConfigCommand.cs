@@ -44,7 +44,7 @@ internal static class ConfigCommand
 
             if (!options.Only)
             {
-                config = config.WithFallback(ConfigFactory.ReferenceUnresolvedConfig);
+                config = config.WithFallback(ConfigFactory.ReferenceUnresolved);
             }
 
             var resolved = config.Resolve(options.NoEnvironment ? ConfigResolveOptions.NoEnvironment : ConfigResolveOptions.Default);

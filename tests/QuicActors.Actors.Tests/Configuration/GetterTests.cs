@@ -53,6 +53,7 @@ public class GetterTests
         Assert.False(c.HasPath("a.x"));
         Assert.True(c.HasPathOrNull("a.x"));
         Assert.False(c.HasPath("nope.deeper"));
+        Assert.False(Hocon.Parse("a.x = 1").HasPath("a.x.z"));
     }
 
     [Fact]

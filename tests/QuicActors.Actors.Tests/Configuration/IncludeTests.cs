@@ -54,6 +54,14 @@ public sealed class IncludeTests : IDisposable
     }
 
     [Fact]
+    public void Plus_equals_in_an_included_file_appends_at_the_include_point()
+    {
+        Write("more.conf", "list += from-include");
+        var main = Write("main.conf", "outer { list = [first]\n include \"more.conf\" }\nouter.list += last");
+        Assert.Equal(["first", "from-include", "last"], Load(main).GetStringList("outer.list"));
+    }
+
+    [Fact]
     public void Missing_files_are_ignored_unless_required()
     {
         var main = Write("main.conf", "include \"nope.conf\"\na = 1");

@@ -150,6 +150,50 @@ public class PropertyTests
         Assert.Equal(99_999, config!.GetInt("quic-actors.many.k99999"));
     }
 
+    private enum Sample
+    {
+        One,
+        TwoWords,
+    }
+
+    [Fact]
+    public void Getters_on_any_value_only_ever_throw_ConfigException()
+    {
+        string[] values =
+        [
+            "1e400", "-1e300", "1e300", "\"1e300 d\"", "\"10 parsecs\"", "5s", "\"-1\"", "9223372036854775807", "-9223372036854775809", "18446744073709551616",
+            "1.5", "0.1", "\" 3 \"", "\"\"", "null", "true", "yes", "{}", "[]", "[1, x]", "{ \"0\" : a }", "\"1.5.5s\"", "\"Infinity\"", "\"NaN\"",
+            "\"1e40 YiB\"", "\"2147483648 w\"", "\"two-words\"", "-0", "\"7.9e28 ns\"",
+        ];
+        var gen = Gen.Elements(values).ToArbitrary();
+        Quick(
+            Prop.ForAll(gen, value => NeverThrowsOtherwise(() =>
+            {
+                var c = ConfigFactory.ParseString("v = " + value).Resolve(ConfigResolveOptions.NoEnvironment);
+                Action[] getters =
+                [
+                    () => c.GetString("v"), () => c.GetBoolean("v"), () => c.GetInt("v"), () => c.GetLong("v"), () => c.GetDouble("v"),
+                    () => c.GetDuration("v"), () => c.GetBytes("v"), () => c.GetPeriod("v"), () => c.GetEnum<Sample>("v"), () => c.GetConfig("v"),
+                    () => c.GetStringList("v"), () => c.GetIntList("v"), () => c.GetDurationList("v"), () => c.GetBytesList("v"), () => c.GetConfigList("v"),
+                    () => c.HasPath("v.x"), () => c.GetOrigin("v"),
+                ];
+                foreach (var get in getters)
+                {
+                    try
+                    {
+                        get();
+                    }
+                    catch (ConfigException)
+                    {
+                        // expected for most combinations
+                    }
+                }
+
+                return c;
+            })),
+            200);
+    }
+
     private static bool NeverThrowsOtherwise<T>(Func<T> action)
     {
         Exception? unexpected = null;

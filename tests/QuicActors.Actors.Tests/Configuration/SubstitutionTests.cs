@@ -149,6 +149,21 @@ public class SubstitutionTests
     }
 
     [Fact]
+    public void More_look_forward_and_merge_cases()
+    {
+        Hocon.Same("""{"a":{"b":2,"c":2}}""", "a = { b = ${a.c}, c = 1 }\na.c = 2");
+        Hocon.Same("""{"a":{"b":{"c":1,"d":2}},"x":{"d":2}}""", "a.b.c = 1\na.b = ${x}\nx { d = 2 }");
+        Hocon.Same("""{"a":[1,2]}""", "a = [1] ${?x} [2]");
+        Hocon.Same("""{"bar":null,"foo":null}""", "bar = null\nfoo = ${?bar}");
+        Hocon.Same("""{"a.b":1,"c":1}""", "\"a.b\" = 1\nc = ${\"a.b\"}");
+        Hocon.Same("""{"x":{"y":"x1"},"z":"x1 and x1"}""", "x.y = x1\nz = ${x.y} and ${x.y}");
+    }
+
+    [Fact]
+    public void Substitution_of_an_undefined_optional_value_is_missing() =>
+        Assert.Contains("no value at b", Hocon.Fails("a = ${b}\nb = ${?c}").Message, StringComparison.Ordinal);
+
+    [Fact]
     public void Substitution_syntax_errors()
     {
         Assert.Contains("empty substitution", Hocon.Fails("a = ${}").Message, StringComparison.Ordinal);

@@ -49,10 +49,11 @@ internal static class Concatenator
             if (odd is not null)
             {
                 var what = anyList ? "a list" : "an object";
+                var from = odd.Origin == origin ? string.Empty : $" (from {odd.Origin})";
                 throw new ConfigException(
-                    $"{Where(path, odd.Origin)}cannot concatenate {what} with {odd.Describe()}; lists concatenate only with lists and objects only with objects",
+                    $"{Where(path, origin)}cannot concatenate {what} with {odd.Describe()}{from}; lists concatenate only with lists and objects only with objects",
                     path?.ToString(),
-                    odd.Origin);
+                    origin);
             }
 
             if (anyList)

@@ -54,7 +54,7 @@ internal sealed class Includer
         {
             if (LooksLikeUrl(name, out var scheme) && scheme == "file" && Uri.TryCreate(name, UriKind.Absolute, out var fileUri))
             {
-                return IncludeFile(fileUri.LocalPath, required, at, explicitFile: true);
+                return IncludeFile(fileUri.LocalPath, required, at);
             }
 
             throw new ConfigException($"{at}: include url(\"{name}\") is refused: QuicActors does not fetch configuration over the network; download the file and include it with file(\"...\")", null, at);
@@ -62,7 +62,7 @@ internal sealed class Includer
 
         return kind switch
         {
-            IncludeKind.File => IncludeFile(name, required, at, explicitFile: true),
+            IncludeKind.File => IncludeFile(name, required, at),
             IncludeKind.Classpath => IncludeResource(RelativeResourceName(name), required, at),
             _ => currentResource is not null
                 ? IncludeResource(RelativeResourceName(name), required, at)
@@ -122,9 +122,8 @@ internal sealed class Includer
         return fromResource ?? Missing(name, required, at, baseDir);
     }
 
-    private ConfigObject IncludeFile(string name, bool required, ConfigOrigin at, bool explicitFile)
+    private ConfigObject IncludeFile(string name, bool required, ConfigOrigin at)
     {
-        _ = explicitFile;
         var baseDir = BaseDirectory ?? Directory.GetCurrentDirectory();
         var full = Path.IsPathRooted(name) ? name : Path.Combine(baseDir, name);
         return TryLoadProbing(full, LoadFileOrNull, at) ?? Missing(name, required, at, baseDir);

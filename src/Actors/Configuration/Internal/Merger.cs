@@ -23,7 +23,9 @@ internal static class Merger
                 return newObject.IgnoresFallbacks ? newer : new DelayedMerge([newer, .. Flatten(older)]);
             }
 
-            return newObject.IgnoresFallbacks ? newer : new ConfigObject(newObject.Origin, newObject.Fields) { IgnoresFallbacks = true };
+            return newObject.IgnoresFallbacks
+                ? newer
+                : new ConfigObject(newObject.Origin, new OrderedDictionary<string, ConfigNode>(newObject.Fields, StringComparer.Ordinal)) { IgnoresFallbacks = true };
         }
 
         return IsPending(newer) ? new DelayedMerge([.. Flatten(newer), .. Flatten(older)]) : newer;

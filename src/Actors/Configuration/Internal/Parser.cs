@@ -50,17 +50,12 @@ internal sealed class Parser
         }
     }
 
-    /// <summary>Skips whitespace and newlines, and says whether a newline was among them.</summary>
-    private bool SkipWhitespaceAndNewlines()
+    private void SkipWhitespaceAndNewlines()
     {
-        var newline = false;
         while (Current.Kind is TokenKind.Whitespace or TokenKind.Newline)
         {
-            newline |= Current.Kind == TokenKind.Newline;
             index++;
         }
-
-        return newline;
     }
 
     private ConfigNode Document()
@@ -164,15 +159,7 @@ internal sealed class Parser
                     throw Error("found '}' after ',': JSON does not allow a trailing comma", Current);
                 }
             }
-            else if (after.Kind == TokenKind.Newline)
-            {
-                // newline separates fields
-            }
-            else if (after.Kind == TokenKind.CloseBrace || after.Kind == TokenKind.Eof)
-            {
-                // handled at the top of the loop
-            }
-            else
+            else if (after.Kind is not (TokenKind.Newline or TokenKind.CloseBrace or TokenKind.Eof))
             {
                 throw Error($"found {after.Describe()} after a field's value; fields are separated by ',' or a newline", after);
             }
@@ -275,7 +262,7 @@ internal sealed class Parser
     }
 
     /// <summary>Sets <paramref name="key"/> (a path) in <paramref name="obj"/>, merging with what is already there.</summary>
-    public static void Put(ConfigObject obj, ConfigPath key, ConfigNode value)
+    private static void Put(ConfigObject obj, ConfigPath key, ConfigNode value)
     {
         for (var i = key.Length - 1; i >= 1; i--)
         {
@@ -461,7 +448,7 @@ internal sealed class Parser
                 break;
             }
 
-            if (t.Kind == TokenKind.Whitespace && open > 0)
+            if (t.Kind is TokenKind.Whitespace or TokenKind.Newline && open > 0)
             {
                 index++;
                 continue;
@@ -505,7 +492,7 @@ internal sealed class Parser
         while (open > 0)
         {
             var t = Current;
-            if (t.Kind == TokenKind.Whitespace)
+            if (t.Kind is TokenKind.Whitespace or TokenKind.Newline)
             {
                 index++;
                 continue;

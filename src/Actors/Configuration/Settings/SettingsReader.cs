@@ -35,23 +35,32 @@ public sealed class SettingsReader
         return full;
     }
 
+    /// <summary>A string setting (numbers and booleans convert).</summary>
     public string String(string key) => root.GetString(Track(key));
 
+    /// <summary>A boolean setting (true/false, yes/no, on/off).</summary>
     public bool Boolean(string key) => root.GetBoolean(Track(key));
 
+    /// <summary>A 32-bit integer setting.</summary>
     public int Int(string key) => root.GetInt(Track(key));
 
+    /// <summary>A 64-bit integer setting.</summary>
     public long Long(string key) => root.GetLong(Track(key));
 
+    /// <summary>A number setting.</summary>
     public double Double(string key) => root.GetDouble(Track(key));
 
+    /// <summary>A duration setting (bare numbers are milliseconds).</summary>
     public TimeSpan Duration(string key) => root.GetDuration(Track(key));
 
+    /// <summary>A size in bytes (bare numbers are bytes).</summary>
     public long Bytes(string key) => root.GetBytes(Track(key));
 
+    /// <summary>An enum setting, matched ignoring case, '-' and '_'.</summary>
     public T Enum<T>(string key)
         where T : struct, System.Enum => root.GetEnum<T>(Track(key));
 
+    /// <summary>A list of strings.</summary>
     public IReadOnlyList<string> StringList(string key) => root.GetStringList(Track(key));
 
     /// <summary>An int that must be at least <paramref name="min"/>.</summary>
