@@ -84,7 +84,7 @@ internal sealed partial class InMemoryConnection
             var waiter = node.Value;
             waiters.RemoveFirst();
             waiter.Node = null;
-            waiter.Registration.Dispose();
+            waiter.Registration.Unregister(); // never Dispose under the lock: it waits for a running callback, which waits for the lock
             waiter.TrySetResult(OpenCore(direction));
         }
     }
