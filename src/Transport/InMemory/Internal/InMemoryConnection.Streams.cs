@@ -422,6 +422,12 @@ internal sealed partial class InMemoryConnection
         entry.Receive?.DropHeld();
     }
 
+    /// <summary>How many streams the endpoint still knows (not released), for tests.</summary>
+    internal int StreamCount
+    {
+        get { lock (_wire.Gate) { return _streams.Count; } }
+    }
+
     /// <summary>How many STREAM frames arrived ahead of a gap and waited for reassembly (a measure of reordering, for tests).</summary>
     internal long SegmentsHeld { get; private set; }
 
