@@ -3,7 +3,8 @@ namespace QuicActors.Transport.InMemory;
 /// <summary>
 /// One peer action injected at an exact point: when <paramref name="Trigger"/> holds at the endpoint of role
 /// <paramref name="Actor"/> on connection number <paramref name="Connection"/>, that endpoint performs
-/// <paramref name="Action"/> as if its application had asked for it. Each injection fires at most once.
+/// <paramref name="Action"/> as if its application had asked for it. Each injection fires at most once; an action on a
+/// stream the actor does not know (yet, or any more) does nothing.
 /// </summary>
 /// <param name="Trigger">When to act.</param>
 /// <param name="Action">What to do.</param>

@@ -9,8 +9,7 @@ namespace QuicActors.Conformance.Tests.Transport;
 public abstract partial class TransportConformanceTests
 {
     /// <summary>Makes one full connection to get a ticket, then reconnects offering 0-RTT with it.</summary>
-    private async Task<(IQuicEngineListener Listener, IQuicEngineConnection Client, ConnectionEvents ClientEvents, IQuicEngineConnection Server, ConnectionEvents ServerEvents)>
-        ResumeWithEarlyDataAsync(EarlyDataPolicy policy)
+    private async Task<(IQuicEngineListener Listener, IQuicEngineConnection Client, ConnectionEvents ClientEvents)> ResumeWithEarlyDataAsync(EarlyDataPolicy policy)
     {
         var listener = await Harness.ServerEngine.ListenAsync(Harness.CreateListenerOptions(new QuicTransportParameters(), policy));
         var options = Harness.CreateClientOptions(listener.LocalEndPoint, new QuicTransportParameters());
@@ -23,14 +22,14 @@ public abstract partial class TransportConformanceTests
         }
         var client = await Within(Harness.ClientEngine.ConnectAsync(options with { ResumptionTicket = ticket, EnableEarlyData = true }).AsTask());
         var clientEvents = new ConnectionEvents(client, Harness.EventTimeout);
-        return (listener, client, clientEvents, null!, null!);
+        return (listener, client, clientEvents);
     }
 
     [SkippableFact]
     public async Task Zero_rtt_accepted_delivers_early_streams_to_the_server()
     {
         Require(EngineCapabilities.ZeroRtt);
-        var (listener, client, clientEvents, _, _) = await ResumeWithEarlyDataAsync(EarlyDataPolicy.Accept);
+        var (listener, client, clientEvents) = await ResumeWithEarlyDataAsync(EarlyDataPolicy.Accept);
         await using var _listener = listener;
         await using var _clientEvents = clientEvents;
         Assert.Null(client.ApplicationProtocol); // still in 0-RTT
@@ -52,7 +51,7 @@ public abstract partial class TransportConformanceTests
     public async Task Zero_rtt_rejected_discards_early_streams_and_restarts_ids_at_zero()
     {
         Require(EngineCapabilities.ZeroRtt);
-        var (listener, client, clientEvents, _, _) = await ResumeWithEarlyDataAsync(EarlyDataPolicy.Reject);
+        var (listener, client, clientEvents) = await ResumeWithEarlyDataAsync(EarlyDataPolicy.Reject);
         await using var _listener = listener;
         await using var _clientEvents = clientEvents;
 
@@ -84,7 +83,7 @@ public abstract partial class TransportConformanceTests
     public async Task A_ticket_from_a_server_without_early_data_gives_a_full_handshake()
     {
         Require(EngineCapabilities.ZeroRtt);
-        var (listener, client, clientEvents, _, _) = await ResumeWithEarlyDataAsync(EarlyDataPolicy.Disabled);
+        var (listener, client, clientEvents) = await ResumeWithEarlyDataAsync(EarlyDataPolicy.Disabled);
         await using var _listener = listener;
         await using var _clientEvents = clientEvents;
         // ConnectAsync waited for the handshake: the protocol is known, and no 0-RTT happened.

@@ -84,6 +84,25 @@ public sealed class FaultPlanTests
     }
 
     [Fact]
+    public async Task Reset_stream_is_injected_after_the_nth_frame()
+    {
+        var stream0 = QuicStreamId.Create(QuicConnectionRole.Client, StreamDirection.Bidirectional, 0);
+        // Frames reaching the server: 1 ClientHello, 2 and 3 the client's STREAM frames. After the third it resets its send half.
+        var plan = new FaultPlan { Injections = [new FaultInjection(new FaultTrigger.FramesReceived(3), new FaultAction.ResetStream(stream0, 8))] };
+        await using var pair = await InMemoryTestPair.CreateAsync(plan: plan);
+        var id = await pair.Client.OpenStreamAsync(StreamDirection.Bidirectional);
+        await pair.Client.WriteAsync(id, new byte[10], fin: false);
+        Assert.DoesNotContain(pair.Drain(), e => e is PeerResetStream);
+        await pair.Client.WriteAsync(id, new byte[10], fin: false);
+        var reset = Assert.Single(pair.Drain().OfType<PeerResetStream>());
+        Assert.Equal((stream0, 8L, 0L), (reset.StreamId, reset.ApplicationErrorCode, reset.FinalSize));
+        // Only the server's sending was reset: the client can still send on the stream.
+        await pair.Client.WriteAsync(id, new byte[10], fin: true);
+        pair.Drain();
+        Assert.Equal(30, pair.ServerBytes(id).Length);
+    }
+
+    [Fact]
     public async Task A_close_is_injected_at_a_virtual_time()
     {
         var plan = new FaultPlan { Injections = [new FaultInjection(new FaultTrigger.AtTime(TimeSpan.FromSeconds(3)), new FaultAction.Close(99, "injected"))] };

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using QuicActors.Transport.Events;
+using QuicActors.Transport.InMemory;
 
 namespace QuicActors.Transport.Tests.InMemory;
 
@@ -14,14 +14,22 @@ public sealed class FlowControlPropertyTests
     private const int ConnectionWindow = 2500;
     private const int Streams = 3;
 
-    /// <summary>Kind 0: write <see cref="Size"/> bytes (with FIN when <see cref="Fin"/>); kind 1: consume <see cref="Size"/> % of what is unconsumed.</summary>
+    /// <summary>
+    /// Kind 0: write <see cref="Size"/> bytes (with FIN when <see cref="Fin"/>); kind 1: consume <see cref="Size"/> % of what
+    /// is unconsumed; kind 2: let <see cref="Size"/> ms of virtual time pass (delayed frames land).
+    /// </summary>
     public sealed record Op(int Kind, int Stream, int Size, bool Fin)
     {
-        public override string ToString() => Kind == 0 ? $"write(s{Stream}, {Size}{(Fin ? ", fin" : "")})" : $"consume(s{Stream}, {Size}%)";
+        public override string ToString() => Kind switch
+        {
+            0 => $"write(s{Stream}, {Size}{(Fin ? ", fin" : "")})",
+            1 => $"consume(s{Stream}, {Size}%)",
+            _ => $"advance({Size} ms)",
+        };
     }
 
     private static readonly Gen<Op> OpGen =
-        from kind in Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Constant(1)))
+        from kind in Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Constant(1)), (1, Gen.Constant(2)))
         from stream in Gen.Choose(0, Streams - 1)
         from size in kind == 0 ? Gen.Choose(1, 1500) : Gen.Choose(0, 100)
         from fin in Gen.Frequency((1, Gen.Constant(true)), (12, Gen.Constant(false)))
@@ -30,12 +38,20 @@ public sealed class FlowControlPropertyTests
     [Fact]
     public void Flow_control_invariants_hold_for_random_operation_sequences()
     {
-        Prop.ForAll(Gen.ListOf(OpGen).ToArbitrary(), ops => Check(ops)).QuickCheckThrowOnFailure();
+        Prop.ForAll(Gen.ListOf(OpGen).ToArbitrary(), ops => Check(ops, jitter: null)).QuickCheckThrowOnFailure();
     }
 
-    private static bool Check(IEnumerable<Op> ops)
+    [Fact]
+    public void Flow_control_invariants_hold_on_a_reordering_wire()
+    {
+        var jitter = new FaultPlan { DelayProbability = 0.5, MinDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(10) };
+        Prop.ForAll(Gen.ListOf(OpGen).ToArbitrary(), ops => Check(ops, jitter)).QuickCheckThrowOnFailure();
+    }
+
+    private static bool Check(IEnumerable<Op> ops, FaultPlan? jitter)
     {
         var pair = Sync(InMemoryTestPair.CreateAsync(
+            plan: jitter,
             server: new QuicTransportParameters { StreamReceiveWindow = StreamWindow, ConnectionReceiveWindow = ConnectionWindow },
             client: new QuicTransportParameters { StreamSendBufferSize = 500 }));
         try
@@ -64,6 +80,10 @@ public sealed class FlowControlPropertyTests
                     finished[s] = op.Fin;
                     writes.Add(pair.Client.WriteAsync(ids[s], data, op.Fin).AsTask());
                 }
+                else if (op.Kind == 2)
+                {
+                    pair.Time.Advance(TimeSpan.FromMilliseconds(op.Size % 20));
+                }
                 else
                 {
                     pair.Drain();
@@ -84,6 +104,7 @@ public sealed class FlowControlPropertyTests
             }
             for (var round = 0; round < 10_000 && !AllFinished(pair, ids); round++)
             {
+                pair.Time.Advance(TimeSpan.FromMilliseconds(1));
                 pair.Drain();
                 AssertWithinWindows(pair, ids, consumed);
                 for (var s = 0; s < Streams; s++)

@@ -84,7 +84,7 @@ internal sealed partial class InMemoryConnection
             var waiter = node.Value;
             waiters.RemoveFirst();
             waiter.Node = null;
-            waiter.Registration.Dispose();
+            waiter.Registration.Unregister(); // never Dispose under the lock: it waits for a running callback, which waits for the lock
             waiter.TrySetResult(OpenCore(direction));
         }
     }
@@ -420,6 +420,12 @@ internal sealed partial class InMemoryConnection
             send.FailWriters(error);
         }
         entry.Receive?.DropHeld();
+    }
+
+    /// <summary>How many streams the endpoint still knows (not released), for tests.</summary>
+    internal int StreamCount
+    {
+        get { lock (_wire.Gate) { return _streams.Count; } }
     }
 
     /// <summary>How many STREAM frames arrived ahead of a gap and waited for reassembly (a measure of reordering, for tests).</summary>

@@ -288,7 +288,7 @@ internal sealed partial class InMemoryConnection : IQuicEngineConnection
         {
             foreach (var waiter in waiters)
             {
-                waiter.Registration.Dispose();
+                waiter.Registration.Unregister(); // never Dispose under the lock: it waits for a running callback, which waits for the lock
                 waiter.TrySetException(error);
             }
             waiters.Clear();

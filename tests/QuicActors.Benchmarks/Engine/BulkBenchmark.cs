@@ -1,0 +1,63 @@
+using QuicActors.Transport;
+using QuicActors.Transport.Events;
+
+namespace QuicActors.Benchmarks.Engine;
+
+/// <summary>
+/// Bulk transfer on one stream: the client writes 64 KiB chunks as fast as flow control allows, the server consumes
+/// every byte as it arrives. Reports MB/s (10^6 bytes) over the measure window, or over exactly <c>--bytes</c> after
+/// the warmup.
+/// </summary>
+internal static class BulkBenchmark
+{
+    private const int ChunkSize = 64 * 1024;
+
+    public static async Task<int> RunAsync(EngineSetup setup, BenchmarkOptions options)
+    {
+        var transport = new QuicTransportParameters();
+        await using var listener = await setup.Server.ListenAsync(setup.ListenerOptions(transport));
+        var connecting = setup.Client.ConnectAsync(setup.ClientOptions(listener.LocalEndPoint, transport)).AsTask();
+        await using var server = await listener.AcceptConnectionAsync();
+        await using var client = await connecting;
+
+        long received = 0;
+        var serverLoop = Task.Run(async () =>
+        {
+            await foreach (var e in server.Events.ReadAllAsync())
+            {
+                if (e is StreamDataReceived data)
+                {
+                    server.Consume(data.StreamId, data.Length);
+                    Interlocked.Add(ref received, data.Length);
+                    data.Dispose();
+                }
+                else
+                {
+                    (e as IDisposable)?.Dispose();
+                }
+            }
+        });
+        var clientLoop = Task.Run(async () =>
+        {
+            await foreach (var e in client.Events.ReadAllAsync()) (e as IDisposable)?.Dispose();
+        });
+
+        var id = await client.OpenStreamAsync(StreamDirection.Bidirectional);
+        var chunk = new byte[ChunkSize];
+        new Random(1).NextBytes(chunk);
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested) await client.WriteAsync(id, chunk, fin: false);
+            await client.WriteAsync(id, ReadOnlyMemory<byte>.Empty, fin: true);
+        });
+
+        var (bytes, elapsed) = await Measure.RunAsync(options.Warmup, options.Measure, options.Bytes ?? 0, () => Interlocked.Read(ref received));
+        stop.Cancel();
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        EngineBenchmarks.PrintResult($"engine-bulk-{options.Engine}", bytes / 1e6 / elapsed.TotalSeconds, "MB/s");
+        await client.CloseAsync(0);
+        await Task.WhenAll(serverLoop, clientLoop).WaitAsync(TimeSpan.FromSeconds(30));
+        return 0;
+    }
+}
