@@ -73,7 +73,7 @@ func runClient(args []string) error {
 	fs.DurationVar(&o.linger, "linger", 200*time.Millisecond, "pause before closing the connection at the end")
 	fs.DurationVar(&o.resetDelay, "reset-delay", 10*time.Millisecond, "reset mode: pause between the partial write and RESET_STREAM")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Second, "connection idle timeout")
-	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt: accepted|rejected|any; a mismatch fails the run")
+	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt: accepted (early data used) | rejected (early data sent and refused) | any; a mismatch fails the run")
 	fs.BoolVar(&o.noVerify, "no-verify", false, "do not require the reply to equal what was sent")
 	fs.BoolVar(&o.quiet, "quiet", false, "no per-stream events")
 	if err := fs.Parse(args); err != nil {
@@ -475,8 +475,11 @@ func runZeroRTT(o *clientOptions, ref *connRef) bool {
 	} else if !o.noVerify && !bytes.Equal(reply, data) {
 		replyStatus = fmt.Sprintf("reply %q differs from %q", reply, data)
 	}
-	used := st.TLS.Used0RTT && !ref.wasRejected()
-	rejected := ref.wasRejected() || !st.TLS.Used0RTT
+	// rejected means the server refused early data that this client sent: quic-go surfaced
+	// Err0RTTRejected. A client that had no 0-RTT-capable ticket sends no early data and so
+	// reports used0rtt=false rejected=false.
+	rejected := ref.wasRejected()
+	used := st.TLS.Used0RTT && !rejected
 	ok := replyStatus == "ok"
 	switch o.expect0RTT {
 	case "accepted":

@@ -17,7 +17,7 @@ func handleStream(o *serverOptions, conn quic.Connection, str quic.Stream) {
 	case "echo", "datagrams":
 		echoStream(str)
 	case "reply-no-eof":
-		data, _, err := readAtMost(str, o.readBytes)
+		data, _, err := readShortOfEOF(str, o.readBytes)
 		if err != nil {
 			reportReadError(id, err)
 			return
@@ -45,7 +45,7 @@ func handleStream(o *serverOptions, conn quic.Connection, str quic.Stream) {
 		}
 		drain(str, int64(len(data)))
 	case "stop-sending":
-		data, eof, err := readAtMost(str, o.readBytes)
+		data, eof, err := readShortOfEOF(str, o.readBytes)
 		if err != nil {
 			reportReadError(id, err)
 			return
@@ -134,6 +134,17 @@ func readAtMost(str quic.Stream, n int) (data []byte, eof bool, err error) {
 		}
 	}
 	return buf, false, nil
+}
+
+// readShortOfEOF reads at most n-1 bytes (nothing when n is 0). quic-go 0.29 returns io.EOF
+// together with the last byte of a frame that carries FIN, and that completes the receive half
+// and returns the stream's credit; stopping one byte short is the only way to hold a stream
+// whose peer sent its message and FIN in one frame without ever reading EOF.
+func readShortOfEOF(str quic.Stream, n int) (data []byte, eof bool, err error) {
+	if n <= 1 {
+		return nil, false, nil
+	}
+	return readAtMost(str, n-1)
 }
 
 // drain reads the rest of the receive half, reporting EOF or the peer's RESET_STREAM.

@@ -55,7 +55,7 @@ func runServer(args []string) error {
 	fs.BoolVar(&o.rejectEarly, "reject-early", false, "issue 0-RTT-capable tickets but reject every 0-RTT attempt (fresh ticket key per connection)")
 	fs.StringVar(&o.ticketKeyFile, "ticket-key-file", "", "hex session ticket key shared across server processes (created if missing)")
 	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7), reset (default 42) and close (default 0) modes")
-	fs.IntVar(&o.readBytes, "read-bytes", -1, "bytes read before acting (reply-no-eof/hold/reset default 64, stop-sending default 0)")
+	fs.IntVar(&o.readBytes, "read-bytes", -1, "bytes the handler reads before acting (default 64; stop-sending 0); reply-no-eof and stop-sending read one byte fewer so they never consume the FIN")
 	fs.DurationVar(&o.resetDelay, "reset-delay", 10*time.Millisecond, "reset mode: pause between the partial reply and RESET_STREAM so the data usually reaches the wire first")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Second, "connection idle timeout")
 	fs.DurationVar(&o.exitAfter, "exit-after", 0, "exit after this long (0: only on stdin EOF or a signal)")
