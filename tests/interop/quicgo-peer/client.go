@@ -42,6 +42,8 @@ type clientOptions struct {
 	expect0RTT  string
 	noVerify    bool
 	quiet       bool
+	forceEarly  bool
+	resumePause time.Duration
 }
 
 var clientModes = map[string]bool{
@@ -76,6 +78,8 @@ func runClient(args []string) error {
 	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt: accepted (early data used) | rejected (early data sent and refused) | any; a mismatch fails the run")
 	fs.BoolVar(&o.noVerify, "no-verify", false, "do not require the reply to equal what was sent")
 	fs.BoolVar(&o.quiet, "quiet", false, "no per-stream events")
+	fs.DurationVar(&o.resumePause, "resume-pause", 0, "with --resume: pause between closing the priming connection and the 0-RTT dial (time for a test to restart the server)")
+	fs.BoolVar(&o.forceEarly, "force-early-data", false, "test only: offer 0-RTT even on a ticket without early_data (what GnuTLS clients do); implies --resume")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -113,7 +117,7 @@ func runClient(args []string) error {
 	if o.mode == "datagrams" {
 		o.datagrams = true
 	}
-	if o.mode == "zero-rtt" {
+	if o.mode == "zero-rtt" || o.forceEarly {
 		o.resume = true
 	}
 	events.streams = !o.quiet
@@ -196,6 +200,7 @@ func dialClient(o *clientOptions, tlsConf *tls.Config, qconf *quic.Config) (*con
 		return &connRef{conn: conn}, nil
 	}
 	cache := tlsConf.ClientSessionCache.(*loggingSessionCache)
+	cache.forceEarlyData = o.forceEarly
 	got := make(chan struct{})
 	var once sync.Once
 	cache.onPut = func() { once.Do(func() { close(got) }) }
@@ -211,7 +216,8 @@ func dialClient(o *clientOptions, tlsConf *tls.Config, qconf *quic.Config) (*con
 		events.Event("no-session-ticket")
 	}
 	prime.CloseWithError(0, "priming connection done")
-	events.Event("priming-conn-closed")
+	events.Event("priming-conn-closed", "pause", o.resumePause.String())
+	time.Sleep(o.resumePause)
 
 	early, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, qconf)
 	if err != nil {

@@ -14,7 +14,7 @@ server_pid=""
 server_fd=""
 cleanup() {
     if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; fi
-    rm -rf "$work"
+    [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -33,7 +33,8 @@ peer=$("$here/build.sh" "$work/bin" | tail -n 1) || fail "build.sh failed"
 cert=(--cert "$work/certs/cert.pem" --key "$work/certs/key.pem")
 
 # start_server NAME ARGS...: the server reads stdin from a FIFO whose only writer is this
-# script, so closing that writer (stop_server) or this script dying ends the server.
+# script, so closing that writer (stop_server) or this script dying ends the server. Other
+# children must not inherit the writer ({server_fd}>&-), or the server would outlive stop_server.
 start_server() {
     local name=$1; shift
     mkfifo "$work/srv-$name.in"
@@ -64,7 +65,7 @@ stop_server() {
 # client NAME EXPECTED_RC ARGS...
 client() {
     local name=$1 want=$2; shift 2
-    timeout 40 "$peer" client --connect "$addr" --ca "$work/certs/ca.pem" "$@" > "$work/cli-$name.log" 2>&1
+    timeout 40 "$peer" client --connect "$addr" --ca "$work/certs/ca.pem" "$@" > "$work/cli-$name.log" 2>&1 {server_fd}>&-
     local rc=$?
     client_log="$work/cli-$name.log"
     [ "$rc" = "$want" ] || fail "client $name exited $rc, expected $want"
@@ -187,6 +188,15 @@ expect "$client_log" '^RESULT zero-rtt status=ok used0rtt=false rejected=false r
 pass "no --early: quic-go's ticket has no early_data, so quic-go's client resumes without 0-RTT"
 stop_server
 
+# --- a client that offers 0-RTT on a ticket without early_data (as GnuTLS does) -----------------
+start_server noearly2 --mode echo
+client forced 1 --mode zero-rtt --force-early-data
+expect "$client_log" '^EVENT session-ticket-received key=[^ ]+ early-data-allowed=false$'
+expect "$client_log" '^EVENT conn-closed kind=transport remote=true code=0x16e '
+expect "$server_log" '^EVENT handshake-failed peer=[^ ]+ kind=transport remote=false code=0x16e reason="tls: client sent unexpected early data"$'
+pass "early data on a ticket without early_data: quic-go aborts with CRYPTO_ERROR 0x16e"
+stop_server
+
 # --- ticket key file: created once, reused by the next server -----------------------------------
 start_server tk1 --mode echo --early --ticket-key-file "$work/ticket.key"
 grep -Eq '^[0-9a-f]{64}$' "$work/ticket.key" || fail "ticket key file not created as 64 hex digits"
@@ -197,6 +207,39 @@ client tk2 0 --mode zero-rtt --expect-0rtt accepted
 stop_server
 [ "$(cat "$work/ticket.key")" = "$key1" ] || fail "ticket key file was rewritten"
 pass "--ticket-key-file is created once and reused"
+
+# restart_during_resume NAME CLIENT_EXPECTED_RC FIRST_SERVER_ARGS -- SECOND_SERVER_ARGS -- CLIENT_ARGS
+# The client primes against the first server, which is then replaced on the same port by the
+# second before the client's 0-RTT dial.
+restart_during_resume() {
+    local name=$1 want=$2; shift 2
+    local first=() second=()
+    while [ "$1" != "--" ]; do first+=("$1"); shift; done; shift
+    while [ "$1" != "--" ]; do second+=("$1"); shift; done; shift
+    start_server "$name-a" "${first[@]}"
+    timeout 40 "$peer" client --connect "$addr" --ca "$work/certs/ca.pem" --mode zero-rtt \
+        --resume-pause 1500ms "$@" > "$work/cli-$name.log" 2>&1 {server_fd}>&- &
+    local cpid=$!
+    client_log="$work/cli-$name.log"
+    expect "$client_log" '^EVENT priming-conn-closed'
+    stop_server
+    start_server "$name-b" --listen "$addr" "${second[@]}"
+    wait "$cpid"
+    local rc=$?
+    [ "$rc" = "$want" ] || fail "client $name exited $rc, expected $want"
+    stop_server
+}
+restart_during_resume restart-same-key 0 --mode echo --early --ticket-key-file "$work/k2" \
+    -- --mode echo --early --ticket-key-file "$work/k2" -- --expect-0rtt accepted
+expect "$client_log" 'RESULT zero-rtt status=ok used0rtt=true'
+pass "restart with the same ticket key and --early: 0-RTT accepted"
+restart_during_resume restart-no-early 0 --mode echo --early --ticket-key-file "$work/k3" \
+    -- --mode echo --ticket-key-file "$work/k3" -- --expect-0rtt rejected
+expect "$client_log" 'RESULT zero-rtt status=ok used0rtt=false rejected=true resumed=true reply=ok'
+pass "restart with the same ticket key without --early: 0-RTT rejected cleanly, session resumed"
+restart_during_resume restart-new-key 0 --mode echo --early -- --mode echo --early -- --expect-0rtt rejected
+expect "$client_log" 'RESULT zero-rtt status=ok used0rtt=false rejected=true resumed=false reply=ok'
+pass "restart with new ticket keys: 0-RTT rejected cleanly, full handshake"
 
 # --- safety ---------------------------------------------------------------------------------------
 if timeout 5 "$peer" client --connect 192.0.2.1:443 --insecure > "$work/nonloop.log" 2>&1; then

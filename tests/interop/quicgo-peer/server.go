@@ -145,6 +145,7 @@ func startServer(o *serverOptions) (*listener, error) {
 		MaxIncomingStreams: o.maxStreams,
 		EnableDatagrams:    o.datagrams,
 		MaxIdleTimeout:     o.idleTimeout,
+		Tracer:             handshakeTracer{},
 	}
 	if o.early || o.rejectEarly {
 		ln, err := quic.ListenAddrEarly(o.listen, tlsConf, qconf)

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
@@ -17,8 +18,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // selfSigned creates an ECDSA P-256 certificate for localhost, 127.0.0.1 and ::1 that is its own
@@ -158,6 +161,9 @@ func clientTLS(alpn, sni, caFile string, insecure bool) (*tls.Config, error) {
 type loggingSessionCache struct {
 	inner tls.ClientSessionCache
 	onPut func() // set before the first dial; called for every stored ticket
+	// forceEarlyData marks every stored ticket as allowing 0-RTT, so this client offers early
+	// data even on a ticket from a server that does not accept it, as GnuTLS clients do.
+	forceEarlyData bool
 }
 
 func newLoggingSessionCache() *loggingSessionCache {
@@ -174,7 +180,11 @@ func (c *loggingSessionCache) Get(key string) (*tls.ClientSessionState, bool) {
 
 func (c *loggingSessionCache) Put(key string, s *tls.ClientSessionState) {
 	if s != nil {
-		events.Event("session-ticket-received", "key", key)
+		events.Event("session-ticket-received", "key", key, "early-data-allowed", ticketAllowsEarlyData(s))
+		if c.forceEarlyData && !ticketAllowsEarlyData(s) {
+			forceTicketEarlyData(s)
+			events.Event("session-ticket-forced-early-data", "key", key)
+		}
 	}
 	c.inner.Put(key, s)
 	if s != nil && c.onPut != nil {
@@ -196,4 +206,31 @@ func runGenCert(args []string) error {
 	}
 	fmt.Println("CERT " + filepath.Join(*out, "cert.pem"))
 	return nil
+}
+
+// qtls (quic-go 0.29's TLS) keeps the ticket's max_early_data_size in the unexported nonce field
+// of tls.ClientSessionState, encoded as: version (2 bytes), max_early_data (4 bytes, big
+// endian), app data, nonce. These two helpers read and overwrite it, for the test-only
+// --force-early-data flag.
+func ticketEarlyDataField(s *tls.ClientSessionState) []byte {
+	f := reflect.ValueOf(s).Elem().FieldByName("nonce")
+	if !f.IsValid() || f.Kind() != reflect.Slice {
+		return nil
+	}
+	b := *(*[]byte)(unsafe.Pointer(f.UnsafeAddr()))
+	if len(b) < 6 {
+		return nil
+	}
+	return b[2:6]
+}
+
+func ticketAllowsEarlyData(s *tls.ClientSessionState) bool {
+	f := ticketEarlyDataField(s)
+	return f != nil && binary.BigEndian.Uint32(f) > 0
+}
+
+func forceTicketEarlyData(s *tls.ClientSessionState) {
+	if f := ticketEarlyDataField(s); f != nil {
+		binary.BigEndian.PutUint32(f, 0xffffffff)
+	}
 }
