@@ -43,7 +43,7 @@ start_server() {
     exec {server_fd}> "$work/srv-$name.in"
     server_log="$work/srv-$name.log"
     for _ in $(seq 100); do
-        addr=$(awk '/^LISTENING /{print $2; exit}' "$server_log")
+        addr=$(awk '/^LISTENING /{print $2; exit}' "$server_log" 2>/dev/null)
         [ -n "$addr" ] && return 0
         sleep 0.05
     done
