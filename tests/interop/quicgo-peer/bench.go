@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	quic "github.com/lucas-clemente/quic-go"
@@ -32,6 +33,7 @@ func runBench(args []string, bulk bool) error {
 		return fmt.Errorf("%s: --concurrency %d must be between 1 and --max-streams %d", name, *concurrency, *maxStreams)
 	}
 	events.streams = false
+	events.conns = false
 	ln, err := startServer(&serverOptions{
 		listen: "127.0.0.1:0", alpn: "quic-actors-bench", mode: "echo", maxStreams: *maxStreams,
 		idleTimeout: 30 * time.Second, readBytes: 64,
@@ -49,7 +51,10 @@ func runBench(args []string, bulk bool) error {
 	if err != nil {
 		return err
 	}
-	time.AfterFunc(*timeout, func() { panic(fmt.Sprintf("%s exceeded --timeout %s", name, *timeout)) })
+	time.AfterFunc(*timeout, func() {
+		events.Result(name, "status", "timeout", "after", timeout.String())
+		os.Exit(2)
+	})
 	ref, err := dialClient(o, tlsConf, &quic.Config{MaxIdleTimeout: 30 * time.Second})
 	if err != nil {
 		return err

@@ -19,9 +19,10 @@ type eventLog struct {
 	mu      sync.Mutex
 	out     *bufio.Writer
 	streams bool // whether per-stream events are printed (off with --quiet)
+	conns   bool // whether connection events are printed (off in the benchmarks)
 }
 
-var events = &eventLog{out: bufio.NewWriter(os.Stdout), streams: true}
+var events = &eventLog{out: bufio.NewWriter(os.Stdout), streams: true, conns: true}
 
 // line prints "<kind> <name> k=v ..." where kv alternates keys and values.
 func (l *eventLog) line(kind, name string, kv ...interface{}) {
@@ -54,8 +55,12 @@ func formatValue(v interface{}) string {
 	}
 }
 
-// Event prints a connection-level event; always printed.
-func (l *eventLog) Event(name string, kv ...interface{}) { l.line("EVENT", name, kv...) }
+// Event prints a connection-level event; printed except in the benchmarks.
+func (l *eventLog) Event(name string, kv ...interface{}) {
+	if l.conns {
+		l.line("EVENT", name, kv...)
+	}
+}
 
 // Stream prints a per-stream event unless --quiet was given.
 func (l *eventLog) Stream(name string, kv ...interface{}) {
