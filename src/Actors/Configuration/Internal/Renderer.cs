@@ -186,10 +186,45 @@ internal static class Renderer
                 return;
             case DelayedMerge d:
                 throw new ConfigException($"{d.Origin}: cannot render a value merged from several definitions before substitutions are resolved; call Resolve() first", null, d.Origin);
+            case ConfigString str when IsSafeUnquoted(str.Value):
+                sb.Append(str.Value);
+                return;
             default:
                 RenderScalar(node, sb);
                 return;
         }
+    }
+
+    /// <summary>
+    /// Whether a string value can be written bare (<c>5s</c>, <c>on</c>, <c>drain-then-stop</c>) and still read back
+    /// as the same string: it lexes, without whitespace, into pieces that are not one lone number, boolean or null.
+    /// </summary>
+    private static bool IsSafeUnquoted(string value)
+    {
+        if (value.Length is 0 or > 64 || !char.IsAsciiLetterOrDigit(value[0]) || value.Contains("//", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/'))
+            {
+                return false;
+            }
+        }
+
+        List<Token> tokens;
+        try
+        {
+            tokens = new Lexer(value, new ConfigOrigin("render", 1), ConfigSyntax.Hocon).Tokenize();
+        }
+        catch (ConfigException)
+        {
+            return false;
+        }
+
+        return tokens.Count > 2 || tokens[0].Kind == TokenKind.Unquoted;
     }
 
     private static void RenderJson(ConfigNode node, StringBuilder sb, int depth)
