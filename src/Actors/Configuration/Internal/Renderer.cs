@@ -150,22 +150,7 @@ internal static class Renderer
                 sb.Append('}');
                 return;
             case ConfigList l:
-                if (l.Items.Count == 0)
-                {
-                    sb.Append("[]");
-                    return;
-                }
-
-                sb.Append("[\n");
-                for (var i = 0; i < l.Items.Count; i++)
-                {
-                    AppendIndent(sb, depth + 1);
-                    RenderHocon(l.Items[i], sb, depth + 1, options);
-                    sb.Append(i < l.Items.Count - 1 ? ",\n" : "\n");
-                }
-
-                AppendIndent(sb, depth);
-                sb.Append(']');
+                RenderList(l, sb, depth, (item, d) => RenderHocon(item, sb, d, options));
                 return;
             case Substitution s:
                 sb.Append(s.Optional ? "${?" : "${").Append(s.Path).Append('}');
@@ -253,22 +238,7 @@ internal static class Renderer
                 sb.Append('}');
                 return;
             case ConfigList l:
-                if (l.Items.Count == 0)
-                {
-                    sb.Append("[]");
-                    return;
-                }
-
-                sb.Append("[\n");
-                for (var j = 0; j < l.Items.Count; j++)
-                {
-                    AppendIndent(sb, depth + 1);
-                    RenderJson(l.Items[j], sb, depth + 1);
-                    sb.Append(j < l.Items.Count - 1 ? ",\n" : "\n");
-                }
-
-                AppendIndent(sb, depth);
-                sb.Append(']');
+                RenderList(l, sb, depth, (item, d) => RenderJson(item, sb, d));
                 return;
             case Substitution or Concatenation or DelayedMerge:
                 throw new ConfigException($"{node.Origin}: JSON cannot express the unresolved {node.Describe()}; call Resolve() first", null, node.Origin);
@@ -276,6 +246,26 @@ internal static class Renderer
                 RenderScalar(node, sb);
                 return;
         }
+    }
+
+    private static void RenderList(ConfigList list, StringBuilder sb, int depth, Action<ConfigNode, int> renderItem)
+    {
+        if (list.Items.Count == 0)
+        {
+            sb.Append("[]");
+            return;
+        }
+
+        sb.Append("[\n");
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            AppendIndent(sb, depth + 1);
+            renderItem(list.Items[i], depth + 1);
+            sb.Append(i < list.Items.Count - 1 ? ",\n" : "\n");
+        }
+
+        AppendIndent(sb, depth);
+        sb.Append(']');
     }
 
     private static void RenderScalar(ConfigNode node, StringBuilder sb)
