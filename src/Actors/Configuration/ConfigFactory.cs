@@ -35,16 +35,7 @@ public static class ConfigFactory
                     throw new ConfigException($"{path}: configuration file not found", null, new ConfigOrigin(path, 0));
                 }
 
-                byte[] bytes;
-                try
-                {
-                    bytes = File.ReadAllBytes(path);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new ConfigException($"{path}: cannot read configuration file: {e.Message}", null, new ConfigOrigin(path, 0), e);
-                }
-
+                var bytes = DocumentLoader.ReadFile(path, null);
                 var syntax = options.Syntax != ConfigSyntax.Auto ? options.Syntax : SyntaxFromName(path);
                 return DocumentLoader.Parse(bytes, path, syntax, IncluderFor(options, Path.GetFullPath(path)));
             },
@@ -59,18 +50,9 @@ public static class ConfigFactory
         return Parse(
             () =>
             {
-                using var buffer = new MemoryStream();
-                try
-                {
-                    stream.CopyTo(buffer);
-                }
-                catch (IOException e)
-                {
-                    throw new ConfigException($"{originDescription}: cannot read configuration stream: {e.Message}", null, new ConfigOrigin(originDescription, 0), e);
-                }
-
+                var bytes = DocumentLoader.ReadBounded(stream, originDescription);
                 var syntax = options.Syntax != ConfigSyntax.Auto ? options.Syntax : SyntaxFromName(originDescription);
-                return DocumentLoader.Parse(buffer.ToArray(), originDescription, syntax, IncluderFor(options, null));
+                return DocumentLoader.Parse(bytes, originDescription, syntax, IncluderFor(options, null));
             },
             originDescription);
     }
@@ -109,10 +91,8 @@ public static class ConfigFactory
                 var manifest = Includer.FindManifestResource(assembly, name)
                                ?? throw new ConfigException($"embedded resource \"{name}\" not found in {assembly.GetName().Name}");
                 using var stream = assembly.GetManifestResourceStream(manifest)!;
-                using var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
                 var options = ConfigParseOptions.Default with { ResourceAssemblies = [assembly] };
-                return DocumentLoader.Parse(buffer.ToArray(), description, SyntaxFromName(name), Includer.ForResource(options, name));
+                return DocumentLoader.Parse(DocumentLoader.ReadBounded(stream, description), description, SyntaxFromName(name), Includer.ForResource(options, name));
             },
             description);
     }

@@ -166,6 +166,18 @@ public sealed class IncludeTests : IDisposable
     }
 
     [Fact]
+    public void Endless_devices_are_refused_not_read_forever()
+    {
+        if (!File.Exists("/dev/zero"))
+        {
+            return;
+        }
+
+        var main = Write("zero.conf", "include file(\"/dev/zero\")");
+        Assert.Contains("larger than", Assert.Throws<ConfigException>(() => Load(main)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_top_level_file_is_a_config_exception() =>
         Assert.Contains("not found", Assert.Throws<ConfigException>(() => ConfigFactory.ParseFile(Path.Combine(dir, "none.conf"))).Message, StringComparison.Ordinal);
 }

@@ -181,16 +181,7 @@ internal sealed class Includer
             throw new ConfigException($"{at}: include cycle: {string.Join(" -> ", chain)} -> {normalized}", null, at);
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(fullPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"{at}: cannot read included file {fullPath}: {e.Message}", null, at, e);
-        }
-
+        var bytes = DocumentLoader.ReadFile(fullPath, at);
         var next = new Includer(options, normalized, null, [.. chain, normalized]);
         return AsObject(DocumentLoader.Parse(bytes, fullPath, SyntaxOf(fullPath), next), fullPath, at);
     }
@@ -212,10 +203,8 @@ internal sealed class Includer
             }
 
             using var stream = assembly.GetManifestResourceStream(manifestName)!;
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
             var next = new Includer(options, null, name, [.. chain, key]);
-            return AsObject(DocumentLoader.Parse(buffer.ToArray(), name, SyntaxOf(name), next), name, at);
+            return AsObject(DocumentLoader.Parse(DocumentLoader.ReadBounded(stream, name), name, SyntaxOf(name), next), name, at);
         }
 
         return null;
@@ -255,7 +244,51 @@ internal sealed class Includer
 /// <summary>Decodes bytes (UTF-8, with or without BOM) and parses them in the given syntax.</summary>
 internal static class DocumentLoader
 {
+    /// <summary>Largest document read; a bigger "file" (or a device such as /dev/zero) is refused rather than read forever.</summary>
+    public const int MaxDocumentBytes = 64 * 1024 * 1024;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads at most <see cref="MaxDocumentBytes"/> from a stream; more is a <see cref="ConfigException"/>.</summary>
+    public static byte[] ReadBounded(Stream stream, string description)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        try
+        {
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > MaxDocumentBytes)
+                {
+                    throw new ConfigException($"{description}: larger than {MaxDocumentBytes} bytes; refusing to read it as configuration", null, new ConfigOrigin(description, 0));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (IOException e)
+        {
+            throw new ConfigException($"{description}: cannot read: {e.Message}", null, new ConfigOrigin(description, 0), e);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads a file through <see cref="ReadBounded"/>, turning I/O failures into <see cref="ConfigException"/>.</summary>
+    public static byte[] ReadFile(string path, ConfigOrigin? at)
+    {
+        var prefix = at is null ? path : $"{at}: {path}";
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return ReadBounded(stream, prefix);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{prefix}: cannot read configuration file: {e.Message}", null, at ?? new ConfigOrigin(path, 0), e);
+        }
+    }
 
     public static string Decode(ReadOnlySpan<byte> bytes, string description)
     {

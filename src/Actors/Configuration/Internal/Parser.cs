@@ -141,32 +141,39 @@ internal sealed class Parser
             }
 
             first = false;
-
-            // A field ends at a comma, a newline, or the closing brace.
-            SkipWhitespace();
-            var after = Current;
-            if (after.Kind == TokenKind.Comma)
-            {
-                index++;
-                SkipWhitespaceAndNewlines();
-                if (Current.Kind == TokenKind.Comma)
-                {
-                    throw Error("found two ',' in a row", Current);
-                }
-
-                if (json && Current.Kind == TokenKind.CloseBrace)
-                {
-                    throw Error("found '}' after ',': JSON does not allow a trailing comma", Current);
-                }
-            }
-            else if (after.Kind is not (TokenKind.Newline or TokenKind.CloseBrace or TokenKind.Eof))
-            {
-                throw Error($"found {after.Describe()} after a field's value; fields are separated by ',' or a newline", after);
-            }
+            EndOfElement(TokenKind.CloseBrace, "a field's value; fields");
         }
 
         depth--;
         return obj;
+    }
+
+    /// <summary>
+    /// After a field or array element: a comma (at most one, and in JSON not before the closing bracket), a
+    /// newline (HOCON), or the closing bracket must follow.
+    /// </summary>
+    private void EndOfElement(TokenKind close, string what)
+    {
+        SkipWhitespace();
+        var after = Current;
+        if (after.Kind == TokenKind.Comma)
+        {
+            index++;
+            SkipWhitespaceAndNewlines();
+            if (Current.Kind == TokenKind.Comma)
+            {
+                throw Error("found two ',' in a row", Current);
+            }
+
+            if (json && Current.Kind == close)
+            {
+                throw Error($"found {Current.Describe()} after ',': JSON does not allow a trailing comma", Current);
+            }
+        }
+        else if (after.Kind != TokenKind.Newline && after.Kind != close && after.Kind != TokenKind.Eof)
+        {
+            throw Error($"found {after.Describe()} after {what} are separated by ',' or a newline", after);
+        }
     }
 
     private bool IsIncludeStatement()
@@ -401,26 +408,7 @@ internal sealed class Parser
 
             items.Add(ParseValue(null));
             first = false;
-            SkipWhitespace();
-            var after = Current;
-            if (after.Kind == TokenKind.Comma)
-            {
-                index++;
-                SkipWhitespaceAndNewlines();
-                if (Current.Kind == TokenKind.Comma)
-                {
-                    throw Error("found two ',' in a row", Current);
-                }
-
-                if (json && Current.Kind == TokenKind.CloseBracket)
-                {
-                    throw Error("found ']' after ',': JSON does not allow a trailing comma", Current);
-                }
-            }
-            else if (after.Kind is not (TokenKind.Newline or TokenKind.CloseBracket or TokenKind.Eof))
-            {
-                throw Error($"found {after.Describe()} after an array element; elements are separated by ',' or a newline", after);
-            }
+            EndOfElement(TokenKind.CloseBracket, "an array element; elements");
         }
 
         depth--;

@@ -150,22 +150,7 @@ internal static class Renderer
                 sb.Append('}');
                 return;
             case ConfigList l:
-                if (l.Items.Count == 0)
-                {
-                    sb.Append("[]");
-                    return;
-                }
-
-                sb.Append("[\n");
-                for (var i = 0; i < l.Items.Count; i++)
-                {
-                    AppendIndent(sb, depth + 1);
-                    RenderHocon(l.Items[i], sb, depth + 1, options);
-                    sb.Append(i < l.Items.Count - 1 ? ",\n" : "\n");
-                }
-
-                AppendIndent(sb, depth);
-                sb.Append(']');
+                RenderList(l, sb, depth, (item, d) => RenderHocon(item, sb, d, options));
                 return;
             case Substitution s:
                 sb.Append(s.Optional ? "${?" : "${").Append(s.Path).Append('}');
@@ -186,10 +171,45 @@ internal static class Renderer
                 return;
             case DelayedMerge d:
                 throw new ConfigException($"{d.Origin}: cannot render a value merged from several definitions before substitutions are resolved; call Resolve() first", null, d.Origin);
+            case ConfigString str when IsSafeUnquoted(str.Value):
+                sb.Append(str.Value);
+                return;
             default:
                 RenderScalar(node, sb);
                 return;
         }
+    }
+
+    /// <summary>
+    /// Whether a string value can be written bare (<c>5s</c>, <c>on</c>, <c>drain-then-stop</c>) and still read back
+    /// as the same string: it lexes, without whitespace, into pieces that are not one lone number, boolean or null.
+    /// </summary>
+    private static bool IsSafeUnquoted(string value)
+    {
+        if (value.Length is 0 or > 64 || !char.IsAsciiLetterOrDigit(value[0]) || value.Contains("//", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/'))
+            {
+                return false;
+            }
+        }
+
+        List<Token> tokens;
+        try
+        {
+            tokens = new Lexer(value, new ConfigOrigin("render", 1), ConfigSyntax.Hocon).Tokenize();
+        }
+        catch (ConfigException)
+        {
+            return false;
+        }
+
+        return tokens.Count > 2 || tokens[0].Kind == TokenKind.Unquoted;
     }
 
     private static void RenderJson(ConfigNode node, StringBuilder sb, int depth)
@@ -218,22 +238,7 @@ internal static class Renderer
                 sb.Append('}');
                 return;
             case ConfigList l:
-                if (l.Items.Count == 0)
-                {
-                    sb.Append("[]");
-                    return;
-                }
-
-                sb.Append("[\n");
-                for (var j = 0; j < l.Items.Count; j++)
-                {
-                    AppendIndent(sb, depth + 1);
-                    RenderJson(l.Items[j], sb, depth + 1);
-                    sb.Append(j < l.Items.Count - 1 ? ",\n" : "\n");
-                }
-
-                AppendIndent(sb, depth);
-                sb.Append(']');
+                RenderList(l, sb, depth, (item, d) => RenderJson(item, sb, d));
                 return;
             case Substitution or Concatenation or DelayedMerge:
                 throw new ConfigException($"{node.Origin}: JSON cannot express the unresolved {node.Describe()}; call Resolve() first", null, node.Origin);
@@ -241,6 +246,26 @@ internal static class Renderer
                 RenderScalar(node, sb);
                 return;
         }
+    }
+
+    private static void RenderList(ConfigList list, StringBuilder sb, int depth, Action<ConfigNode, int> renderItem)
+    {
+        if (list.Items.Count == 0)
+        {
+            sb.Append("[]");
+            return;
+        }
+
+        sb.Append("[\n");
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            AppendIndent(sb, depth + 1);
+            renderItem(list.Items[i], depth + 1);
+            sb.Append(i < list.Items.Count - 1 ? ",\n" : "\n");
+        }
+
+        AppendIndent(sb, depth);
+        sb.Append(']');
     }
 
     private static void RenderScalar(ConfigNode node, StringBuilder sb)
