@@ -80,6 +80,8 @@ public sealed class ConfigShowTests : IDisposable
     [InlineData("a = {", "'}' is missing")]
     [InlineData("a = ${nope}", "cannot resolve ${nope}")]
     [InlineData("a = b$c", "reserved character '$'")]
+    [InlineData("quic-actors.actor.throughput = lots", "bad.conf:1): expected an integer")]
+    [InlineData("quic-actors.actor.ask-timeout = soon", "bad.conf:1): expected a duration, got \"soon\"")]
     public void Bad_input_exits_1_with_the_error_on_stderr(string text, string expected)
     {
         var bad = Write("bad.conf", text);
@@ -88,6 +90,8 @@ public sealed class ConfigShowTests : IDisposable
         Assert.Equal(string.Empty, output);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Contains("bad.conf:1", error, StringComparison.Ordinal);
+        if (text.StartsWith("quic-actors.", StringComparison.Ordinal))
+            Assert.Contains(text[..text.IndexOf(' ', StringComparison.Ordinal)] + " (", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,7 @@ internal static class ConfigCommand
             }
 
             var resolved = config.Resolve(options.NoEnvironment ? ConfigResolveOptions.NoEnvironment : ConfigResolveOptions.Default);
+            if (!options.Only) KnownSettings.Validate(resolved);
             output.Write(resolved.Render(new ConfigRenderOptions { AsJson = options.Json, OriginComments = options.Origins && !options.Json }));
             return 0;
         }

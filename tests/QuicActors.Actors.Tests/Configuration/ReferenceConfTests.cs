@@ -33,6 +33,8 @@ public partial class ReferenceConfTests(ITestOutputHelper output)
             .ToList();
         Assert.Contains(typeof(KernelConfig), binders);
         Assert.Contains(typeof(TestKitConfig), binders);
+        Assert.Equal(binders.OrderBy(t => t.FullName), KnownSettings.Types.OrderBy(t => t.FullName));
+        KnownSettings.Validate(reference);
         var bind = typeof(SettingsReader).GetMethod(nameof(SettingsReader.Bind), BindingFlags.Public | BindingFlags.Static)!;
         foreach (var binder in binders)
         {
