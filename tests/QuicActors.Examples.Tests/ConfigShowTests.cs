@@ -80,7 +80,7 @@ public sealed class ConfigShowTests : IDisposable
     [InlineData("a = {", "'}' is missing")]
     [InlineData("a = ${nope}", "cannot resolve ${nope}")]
     [InlineData("a = b$c", "reserved character '$'")]
-    [InlineData("quic-actors.actor.throughput = lots", "bad.conf:1): expected an integer")]
+    [InlineData("quic-actors.actor.throughput = lots", "bad.conf:1): expected a 32-bit integer, got \"lots\"")]
     [InlineData("quic-actors.actor.ask-timeout = soon", "bad.conf:1): expected a duration, got \"soon\"")]
     public void Bad_input_exits_1_with_the_error_on_stderr(string text, string expected)
     {
