@@ -97,6 +97,42 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : TestKit(output)
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
+    private sealed record Block(ManualResetEventSlim Gate);
+
+    /// <summary>Watches on construction; "block" holds its turn; "unwatch" unwatches; reports Terminated.</summary>
+    private sealed class SlowWatcher : ReceiveActor
+    {
+        public SlowWatcher(IActorRef subject, IActorRef probe)
+        {
+            Context.Watch(subject);
+            Receive<Block>(b => b.Gate.Wait(TimeSpan.FromSeconds(30)));
+            Receive<string>(s => s == "unwatch", _ =>
+            {
+                Context.Unwatch(subject);
+                Sender.Tell("unwatched");
+            });
+            Receive<Terminated>(t => probe.Tell(t));
+        }
+    }
+
+    [Fact]
+    public void A_Terminated_already_queued_is_dropped_by_a_later_Unwatch()
+    {
+        var probe = CreateTestProbe();
+        var subject = ActorOf(Props.Create<EchoActor>());
+        var watcher = ActorOf(Props.Create(() => new SlowWatcher(subject, probe.Ref)));
+        using var gate = new ManualResetEventSlim();
+        watcher.Tell(new Block(gate));
+        watcher.Tell("unwatch");
+        Watch(subject);
+        Sys.Stop(subject);
+        ExpectTerminated(subject);
+        // The watcher's death notification is queued behind "unwatch" (or arrives after it): either way no Terminated.
+        gate.Set();
+        ExpectMsg("unwatched");
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
     [Fact]
     public void WatchWith_delivers_the_custom_message()
     {

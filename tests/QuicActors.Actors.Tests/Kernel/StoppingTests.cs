@@ -9,7 +9,7 @@ public sealed class StoppingTests(ITestOutputHelper output) : TestKit(output, us
     /// <summary>Blocks in "block" until the gate opens, then replies "unblocked".</summary>
     private sealed class Blocking : ReceiveActor
     {
-        public Blocking(ManualResetEventSlim entered, ManualResetEventSlim gate, IActorRef probe)
+        public Blocking(ManualResetEventSlim entered, ManualResetEventSlim gate)
         {
             Receive<string>(s => s == "block", _ =>
             {
@@ -18,10 +18,7 @@ public sealed class StoppingTests(ITestOutputHelper output) : TestKit(output, us
                 Sender.Tell("unblocked");
             });
             ReceiveAny(m => Sender.Tell(m));
-            _ = probe;
         }
-
-        protected override void PostStop() => Context.System.EventStream.Publish("blocking-poststop");
     }
 
     private sealed class NameReuser : ReceiveActor
@@ -79,7 +76,7 @@ public sealed class StoppingTests(ITestOutputHelper output) : TestKit(output, us
     {
         using var entered = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
-        var actor = ActorOf(Props.Create(() => new Blocking(entered, gate, TestActor)));
+        var actor = ActorOf(Props.Create(() => new Blocking(entered, gate)));
         Watch(actor);
         actor.Tell("block");
         Assert.True(entered.Wait(Dilated(TimeSpan.FromSeconds(5))));
@@ -112,7 +109,7 @@ public sealed class StoppingTests(ITestOutputHelper output) : TestKit(output, us
         using var gate = new ManualResetEventSlim();
         var deadLetters = CreateTestProbe();
         Sys.EventStream.Subscribe<DeadLetter>(deadLetters.Ref);
-        var actor = ActorOf(Props.Create(() => new Blocking(entered, gate, TestActor)));
+        var actor = ActorOf(Props.Create(() => new Blocking(entered, gate)));
         actor.Tell("block");
         actor.Tell("before");
         actor.Tell(PoisonPill.Instance);
@@ -133,7 +130,7 @@ public sealed class StoppingTests(ITestOutputHelper output) : TestKit(output, us
         using var gate = new ManualResetEventSlim();
         var deadLetters = CreateTestProbe();
         Sys.EventStream.Subscribe<DeadLetter>(deadLetters.Ref);
-        var actor = ActorOf(Props.Create(() => new Blocking(entered, gate, TestActor)));
+        var actor = ActorOf(Props.Create(() => new Blocking(entered, gate)));
         actor.Tell("block");
         actor.Tell("queued-1");
         actor.Tell("queued-2");

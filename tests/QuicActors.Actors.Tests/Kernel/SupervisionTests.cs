@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 public sealed class SupervisionTests(ITestOutputHelper output) : TestKit(output, useVirtualTime: true)
 {
-    private IActorRef Supervisor(SupervisorStrategy strategy) => ActorOf(Props.Create(() => new SupervisorActor(strategy, TestActor)));
+    private IActorRef Supervisor(SupervisorStrategy strategy) => ActorOf(Props.Create(() => new SupervisorActor(strategy)));
 
     private IActorRef Child(IActorRef supervisor, string name, IActorRef? probe = null)
     {
@@ -68,7 +68,7 @@ public sealed class SupervisionTests(ITestOutputHelper output) : TestKit(output,
     public void Escalate_fails_the_supervisor_which_its_own_supervisor_restarts()
     {
         var top = Supervisor(SupervisorStrategy.DefaultStrategy);
-        top.Tell((Props.Create(() => new SupervisorActor(new OneForOneStrategy(_ => Directive.Escalate), TestActor)), "middle"));
+        top.Tell((Props.Create(() => new SupervisorActor(new OneForOneStrategy(_ => Directive.Escalate))), "middle"));
         var middle = ExpectMsg<IActorRef>();
         var leaf = Child(middle, "leaf");
         Watch(leaf);
@@ -185,7 +185,7 @@ public sealed class SupervisionTests(ITestOutputHelper output) : TestKit(output,
             decide.Wait(TimeSpan.FromSeconds(30));
             return Directive.Resume;
         }));
-        supervisor.Tell((Props.Create(() => new SupervisorActor(SupervisorStrategy.DefaultStrategy, TestActor)), "failing-parent"));
+        supervisor.Tell((Props.Create(() => new SupervisorActor(SupervisorStrategy.DefaultStrategy)), "failing-parent"));
         var parent = ExpectMsg<IActorRef>();
         var child = Child(parent, "suspended-child");
 

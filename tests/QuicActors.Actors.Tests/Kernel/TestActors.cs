@@ -52,13 +52,12 @@ internal sealed class SupervisorActor : ReceiveActor
 {
     private readonly SupervisorStrategy _strategy;
 
-    public SupervisorActor(SupervisorStrategy strategy, IActorRef probe)
+    public SupervisorActor(SupervisorStrategy strategy)
     {
         _strategy = strategy;
         Receive<Props>(p => Sender.Tell(Context.ActorOf(p)));
         Receive<(Props Props, string Name)>(p => Sender.Tell(Context.ActorOf(p.Props, p.Name)));
         Receive<string>(s => s == "boom", _ => throw new InvalidOperationException("supervisor boom"));
-        _ = probe;
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => _strategy;

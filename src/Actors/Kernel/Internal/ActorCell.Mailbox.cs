@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace QuicActors.Kernel.Internal;
@@ -10,7 +9,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
 
     private readonly int _throughput;
     private int _status;
-    private ConcurrentQueue<Envelope>? _mailbox;
+    private MailboxQueue? _mailbox;
     private SystemMessage? _systemHead;
 
     /// <summary>The actor has terminated: its mailbox is closed for good.</summary>
@@ -30,9 +29,9 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private static void ThrowNullMessage() => throw new ArgumentNullException("message", "A message must not be null.");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ConcurrentQueue<Envelope> CreateMailbox()
+    private MailboxQueue CreateMailbox()
     {
-        Interlocked.CompareExchange(ref _mailbox, new ConcurrentQueue<Envelope>(), null);
+        Interlocked.CompareExchange(ref _mailbox, new MailboxQueue(), null);
         return _mailbox;
     }
 
@@ -114,11 +113,18 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         return mailbox.TryDequeue(out envelope);
     }
 
+    /// <summary>
+    /// After termination nobody runs the actor's turns, so whoever finds messages in the closed mailbox
+    /// drains it; the lock keeps the queue single-consumer.
+    /// </summary>
     private void DrainMailboxToDeadLetters()
     {
         var mailbox = _mailbox;
         if (mailbox is null) return;
-        while (mailbox.TryDequeue(out var envelope)) DeadLetter(envelope);
+        lock (mailbox)
+        {
+            while (mailbox.TryDequeue(out var envelope)) DeadLetter(envelope);
+        }
     }
 
     private void DeadLetter(in Envelope envelope)
