@@ -69,7 +69,7 @@ public struct ReceiveHalf
         var end = offset + (ulong)length;
         if (FinalSize is { } finalSize)
         {
-            // RFC 9000 §4.5: no data at or beyond the final size, and a FIN may not move it.
+            // RFC 9000 §4.5: no data beyond the final size, and a FIN may not move it.
             if (end > finalSize || (fin && end != finalSize))
             {
                 return Violation(StreamError.FinalSizeError);
