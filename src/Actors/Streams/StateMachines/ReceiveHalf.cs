@@ -10,7 +10,10 @@ namespace QuicActors.Streams;
 /// <remarks>
 /// <para>
 /// Data must be reported in stream order, as engines deliver reassembled bytes: a frame may overlap what was
-/// received (a retransmission) but may not start past it (<see cref="StreamError.DataGap"/>).
+/// received (a retransmission) but may not start past it (<see cref="StreamError.DataGap"/>). A consequence: the
+/// frame carrying the FIN always completes the data, so Size Known is entered and left in the same step
+/// (Recv → Size Known → Data Recvd, both transitions reported); the state stays in the model for fidelity to
+/// RFC 9000 §3.2 and for <see cref="ReceiveStateMachine"/> users that see the FIN before the data is complete.
 /// </para>
 /// <para>
 /// Once the application aborts reading (<see cref="StopSending(ulong)"/>), the half ends by itself as soon as the
@@ -58,7 +61,7 @@ public struct ReceiveHalf
             return StepResult<ReceiveState>.Ignore(State);
         }
 
-        if (offset > QuicLimits.MaxVarint - (ulong)length)
+        if (!QuicLimits.FitsStreamOffset(offset, (ulong)length))
         {
             return Violation(StreamError.OffsetLimitExceeded);
         }
@@ -66,7 +69,7 @@ public struct ReceiveHalf
         var end = offset + (ulong)length;
         if (FinalSize is { } finalSize)
         {
-            // RFC 9000 §4.5: no data at or beyond the final size, and a FIN may not move it.
+            // RFC 9000 §4.5: no data beyond the final size, and a FIN may not move it.
             if (end > finalSize || (fin && end != finalSize))
             {
                 return Violation(StreamError.FinalSizeError);

@@ -29,7 +29,7 @@ public enum ReceiveState : byte
 
     /// <summary>
     /// Terminal state of this runtime, not of RFC 9000: the connection closed, or the generation that owned the
-    /// stream was discarded (0-RTT rejection), before the receiving part reached an RFC terminal state.
+    /// stream was discarded (0-RTT rejection, RFC 9001 §4.6.2), before the receiving part reached an RFC terminal state.
     /// </summary>
     /// <remarks>
     /// RFC 9000 §3 has no state for a stream whose connection is gone (§10 discards all stream state). The

@@ -43,7 +43,7 @@ public struct SendHalf
             return step;
         }
 
-        if ((ulong)byteCount > QuicLimits.MaxVarint - BytesSent)
+        if (!QuicLimits.FitsStreamOffset(BytesSent, (ulong)byteCount))
         {
             return StepResult<SendState>.Fail(StepKind.InvalidLocalOperation, State, StreamError.OffsetLimitExceeded);
         }

@@ -32,7 +32,7 @@ public enum SendState : byte
 
     /// <summary>
     /// Terminal state of this runtime, not of RFC 9000: the connection closed, or the generation that owned the
-    /// stream was discarded (0-RTT rejection), before the sending part reached an RFC terminal state.
+    /// stream was discarded (0-RTT rejection, RFC 9001 §4.6.2), before the sending part reached an RFC terminal state.
     /// </summary>
     /// <remarks>
     /// RFC 9000 §3 describes a stream only while its connection lives; once the connection is gone (§10) all

@@ -51,13 +51,14 @@ public readonly record struct StepResult<TState>(
 
     /// <summary>
     /// This step followed by <paramref name="next"/>, which must have been computed from <see cref="State"/>:
-    /// the transitions concatenate, a failure of <paramref name="next"/> wins, and the one action is kept.
+    /// the transitions concatenate and the one action is kept. Both steps must have succeeded: the halves only
+    /// chain events that their own checks have made valid.
     /// </summary>
     internal StepResult<TState> Then(StepResult<TState> next)
     {
-        if (next.IsFailure || IsFailure)
+        if (IsFailure || next.IsFailure)
         {
-            return IsFailure ? this : next;
+            throw new InvalidOperationException($"Cannot chain failed steps: {this} then {next}.");
         }
 
         Debug.Assert(Action.Kind == StreamActionKind.None || next.Action.Kind == StreamActionKind.None,

@@ -49,7 +49,7 @@ public enum TransitionCause : byte
     ConnectionClosed,
 
     /// <summary>
-    /// The generation owning the stream was discarded (0-RTT rejected, RFC 9000 §4.6.1 and RFC 9001 §4.6.2):
+    /// The generation owning the stream was discarded (0-RTT rejected: RFC 9001 §4.6.2 says the client MUST reset the state of all streams):
     /// the half ends without sending any frame.
     /// </summary>
     GenerationDiscarded,

@@ -28,7 +28,7 @@ public sealed class ReceiveStateMachineTableTests
         { "§3.2 Recv: no reset to read", Recv, ReceiveEventKind.ResetRead, InconsistentEvent, "", NoFrame, Unexpected },
         { "§3.5 Recv: abort reading sends STOP_SENDING, state unchanged", Recv, LocalStopSending, Stayed, "", StopFrame, Ok },
         { "§10 Recv: connection closed", Recv, ReceiveEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Recv: 0-RTT generation discarded", Recv, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Recv: 0-RTT generation discarded", Recv, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Size Known (§3.2).
         { "§3.2 Size Known: STREAM frames up to the final size", SizeKnown, DataReceived, Stayed, "", NoFrame, Ok },
@@ -39,7 +39,7 @@ public sealed class ReceiveStateMachineTableTests
         { "§3.2 Size Known: no reset to read", SizeKnown, ReceiveEventKind.ResetRead, InconsistentEvent, "", NoFrame, Unexpected },
         { "§3.5 Size Known: abort reading sends STOP_SENDING, state unchanged", SizeKnown, LocalStopSending, Stayed, "", StopFrame, Ok },
         { "§10 Size Known: connection closed", SizeKnown, ReceiveEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Size Known: 0-RTT generation discarded", SizeKnown, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Size Known: 0-RTT generation discarded", SizeKnown, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Data Recvd (§3.2): all data in, not yet read.
         { "§3.2 Data Recvd: retransmitted data ignored", DataRecvd, DataReceived, Ignored, "", NoFrame, Ok },
@@ -50,7 +50,7 @@ public sealed class ReceiveStateMachineTableTests
         { "§3.2 Data Recvd: no reset to read", DataRecvd, ReceiveEventKind.ResetRead, InconsistentEvent, "", NoFrame, Unexpected },
         { "§3.5 Data Recvd: no STOP_SENDING needed; abandoned data counts as read", DataRecvd, LocalStopSending, Transitioned, "DataRead:LocalStopSending", NoFrame, Ok },
         { "§10 Data Recvd: connection closed", DataRecvd, ReceiveEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Data Recvd: 0-RTT generation discarded", DataRecvd, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Data Recvd: 0-RTT generation discarded", DataRecvd, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Data Read (§3.2): terminal.
         { "§3.2 Data Read: terminal, late data ignored", DataRead, DataReceived, Ignored, "", NoFrame, Ok },
@@ -72,7 +72,7 @@ public sealed class ReceiveStateMachineTableTests
         { "§3.2 Reset Recvd: App Read Reset", ResetRecvd, ReceiveEventKind.ResetRead, Transitioned, "ResetRead:ResetRead", NoFrame, Ok },
         { "§3.5 Reset Recvd: no STOP_SENDING needed; the reset counts as read", ResetRecvd, LocalStopSending, Transitioned, "ResetRead:LocalStopSending", NoFrame, Ok },
         { "§10 Reset Recvd: connection closed", ResetRecvd, ReceiveEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Reset Recvd: 0-RTT generation discarded", ResetRecvd, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Reset Recvd: 0-RTT generation discarded", ResetRecvd, ReceiveEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Reset Read (§3.2): terminal.
         { "§3.2 Reset Read: terminal, late data ignored", ReceiveState.ResetRead, DataReceived, Ignored, "", NoFrame, Ok },

@@ -26,7 +26,7 @@ public sealed class SendStateMachineTableTests
         { "§3.1 Ready: no FIN sent, so no ACK of it", Ready, AllDataAcknowledged, InconsistentEvent, "", NoFrame, StreamError.UnexpectedEvent },
         { "§3.1 Ready: no RESET_STREAM sent, so no ACK of it", Ready, ResetAcknowledged, InconsistentEvent, "", NoFrame, StreamError.UnexpectedEvent },
         { "§10 Ready: connection closed", Ready, SendEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Ready: 0-RTT generation discarded", Ready, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Ready: 0-RTT generation discarded", Ready, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Send (§3.1): data flowing.
         { "§3.1 Send: more STREAM frames stay in Send", Send, LocalWrite, Stayed, "", NoFrame, Ok },
@@ -36,7 +36,7 @@ public sealed class SendStateMachineTableTests
         { "§3.1 Send: no FIN sent, so no ACK of all data", Send, AllDataAcknowledged, InconsistentEvent, "", NoFrame, StreamError.UnexpectedEvent },
         { "§3.1 Send: no RESET_STREAM sent, so no ACK of it", Send, ResetAcknowledged, InconsistentEvent, "", NoFrame, StreamError.UnexpectedEvent },
         { "§10 Send: connection closed", Send, SendEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Send: 0-RTT generation discarded", Send, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Send: 0-RTT generation discarded", Send, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Data Sent (§3.1): FIN sent, only retransmissions remain.
         { "§3.1 Data Sent: no new data after FIN (local usage error)", DataSent, LocalWrite, InvalidLocalOperation, "", NoFrame, StreamError.WritesCompleted },
@@ -46,7 +46,7 @@ public sealed class SendStateMachineTableTests
         { "§3.1 Data Sent: Recv All ACKs", DataSent, AllDataAcknowledged, Transitioned, "DataRecvd:Acknowledged", NoFrame, Ok },
         { "§3.1 Data Sent: no RESET_STREAM sent, so no ACK of it", DataSent, ResetAcknowledged, InconsistentEvent, "", NoFrame, StreamError.UnexpectedEvent },
         { "§10 Data Sent: connection closed", DataSent, SendEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Data Sent: 0-RTT generation discarded", DataSent, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Data Sent: 0-RTT generation discarded", DataSent, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Data Recvd (§3.1): terminal.
         { "§3.1 Data Recvd: no new data after FIN (local usage error)", DataRecvd, LocalWrite, InvalidLocalOperation, "", NoFrame, StreamError.WritesCompleted },
@@ -66,7 +66,7 @@ public sealed class SendStateMachineTableTests
         { "§3.1 Reset Sent: late ACK of data, the reset stands", ResetSent, AllDataAcknowledged, Ignored, "", NoFrame, Ok },
         { "§3.1 Reset Sent: Recv ACK", ResetSent, ResetAcknowledged, Transitioned, "ResetRecvd:Acknowledged", NoFrame, Ok },
         { "§10 Reset Sent: connection closed", ResetSent, SendEventKind.ConnectionClosed, Transitioned, "Closed:ConnectionClosed", NoFrame, Ok },
-        { "§4.6.1 Reset Sent: 0-RTT generation discarded", ResetSent, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
+        { "RFC 9001 §4.6.2 Reset Sent: 0-RTT generation discarded", ResetSent, SendEventKind.GenerationDiscarded, Transitioned, "Closed:GenerationDiscarded", NoFrame, Ok },
 
         // Reset Recvd (§3.1): terminal.
         { "§3.1 Reset Recvd: no data after reset (local usage error)", ResetRecvd, LocalWrite, InvalidLocalOperation, "", NoFrame, StreamError.WritesAborted },
