@@ -61,10 +61,19 @@ internal static class Ngtcp2TestContext
     public static async Task<T> NextAsync<T>(IQuicEngineConnection connection, Func<T, bool>? match = null, List<EngineEvent>? seen = null) where T : EngineEvent
     {
         using var cts = new CancellationTokenSource(Wait);
+        seen ??= [];
         while (true)
         {
-            var e = await connection.Events.ReadAsync(cts.Token);
-            seen?.Add(e);
+            EngineEvent e;
+            try
+            {
+                e = await connection.Events.ReadAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No {typeof(T).Name} within {Wait}; saw: {string.Join(", ", seen)}");
+            }
+            seen.Add(e);
             if (e is T t && (match is null || match(t))) return t;
             if (e is ConnectionClosed closed && typeof(T) != typeof(ConnectionClosed))
                 throw new InvalidOperationException($"Connection closed while waiting for {typeof(T).Name}: {closed.Close}");

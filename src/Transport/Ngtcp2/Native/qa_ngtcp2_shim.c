@@ -327,16 +327,48 @@ static int stream_reset_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t final_
   return 0;
 }
 
-static int stream_stop_sending_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t app_error_code, void *user_data,
-                                  void *stream_user_data) {
-  qa_stream *s = stream_user_data;
-  (void)conn;
-  /* ngtcp2 answers STOP_SENDING with RESET_STREAM itself (RFC 9000 §3.5); we stop feeding it data. */
-  if (s) s->write_shut = 1;
-  qa_event_node *n = push_event(user_data, QA_EV_STOP_SENDING, stream_id);
-  if (!n) return NGTCP2_ERR_CALLBACK_FAILURE;
-  n->evt.code = app_error_code;
-  return 0;
+/* ngtcp2 0.12 has no callback for a peer's STOP_SENDING: it answers with RESET_STREAM on its own and tells nobody.
+ * Its qlog output names every frame of every received packet, so the shim reads STOP_SENDING frames from there. */
+static const char qa_stop_sending_tag[] = "{\"frame_type\":\"stop_sending\",\"stream_id\":";
+
+static void on_peer_stop_sending(qa_conn *c, int64_t stream_id, uint64_t code) {
+  for (qa_stream *s = c->streams; s; s = s->next) {
+    if (s->id == stream_id) {
+      s->write_shut = 1;
+      break;
+    }
+  }
+  qa_event_node *n = push_event(c, QA_EV_STOP_SENDING, stream_id);
+  if (n) n->evt.code = code;
+}
+
+static void qlog_cb(void *user_data, uint32_t flags, const void *data, size_t datalen) {
+  qa_conn *c = user_data;
+  (void)flags;
+  if (!memmem(data, datalen, "packet_received", sizeof("packet_received") - 1)) return;
+  const char *p = data, *end = (const char *)data + datalen;
+  for (;;) {
+    const char *hit = memmem(p, (size_t)(end - p), qa_stop_sending_tag, sizeof(qa_stop_sending_tag) - 1);
+    if (!hit) return;
+    char num[24];
+    const char *q = hit + sizeof(qa_stop_sending_tag) - 1;
+    size_t i = 0;
+    while (q < end && *q >= '0' && *q <= '9' && i < sizeof(num) - 1) num[i++] = *q++;
+    num[i] = 0;
+    int64_t stream_id = (int64_t)strtoull(num, NULL, 10);
+    const char *code_tag = "\"error_code\":";
+    const char *cq = memmem(q, (size_t)(end - q), code_tag, strlen(code_tag));
+    uint64_t code = 0;
+    if (cq) {
+      cq += strlen(code_tag);
+      i = 0;
+      while (cq < end && *cq >= '0' && *cq <= '9' && i < sizeof(num) - 1) num[i++] = *cq++;
+      num[i] = 0;
+      code = strtoull(num, NULL, 10);
+    }
+    on_peer_stop_sending(c, stream_id, code);
+    p = q;
+  }
 }
 
 static int extend_max_local_streams_bidi_cb(ngtcp2_conn *conn, uint64_t max_streams, void *user_data) {
@@ -409,7 +441,6 @@ static void fill_callbacks(ngtcp2_callbacks *cb, int server) {
   cb->stream_open = stream_open_cb;
   cb->stream_close = stream_close_cb;
   cb->stream_reset = stream_reset_cb;
-  cb->stream_stop_sending = stream_stop_sending_cb;
   cb->extend_max_local_streams_bidi = extend_max_local_streams_bidi_cb;
   cb->extend_max_local_streams_uni = extend_max_local_streams_uni_cb;
   cb->recv_datagram = recv_datagram_cb;
@@ -428,9 +459,11 @@ static void fill_params(ngtcp2_transport_params *tp, const qa_params *p) {
   tp->max_datagram_frame_size = p->max_datagram_frame_size;
 }
 
-static void fill_settings(ngtcp2_settings *st, const qa_params *p, uint64_t ts) {
+static void fill_settings(ngtcp2_settings *st, const qa_params *p, uint64_t ts, const ngtcp2_cid *odcid) {
   ngtcp2_settings_default(st);
   st->initial_ts = ts;
+  st->qlog.odcid = *odcid;
+  st->qlog.write = qlog_cb;
   if (p->handshake_timeout_ns) st->handshake_timeout = p->handshake_timeout_ns;
   /* The receive windows never grow on their own: only the application's consume extends them. */
   st->max_window = p->connection_window;
@@ -595,7 +628,7 @@ qa_conn *qa_client_new(const void *local_sa, size_t local_salen, const void *rem
   ngtcp2_settings st;
   ngtcp2_transport_params tp;
   fill_callbacks(&cb, 0);
-  fill_settings(&st, params, ts);
+  fill_settings(&st, params, ts, &dcid);
   fill_params(&tp, params);
   if ((rv = ngtcp2_conn_client_new(&c->conn, &dcid, &scid, &c->path, NGTCP2_PROTO_VER_V1, &cb, &st, &tp, NULL, c)) !=
       0) {
@@ -658,7 +691,7 @@ qa_conn *qa_server_new(qa_server_ctx *ctx, const void *local_sa, size_t local_sa
   ngtcp2_settings st;
   ngtcp2_transport_params tp;
   fill_callbacks(&cb, 1);
-  fill_settings(&st, params, ts);
+  fill_settings(&st, params, ts, &hd.dcid);
   fill_params(&tp, params);
   tp.original_dcid = hd.dcid;
   if ((rv = ngtcp2_conn_server_new(&c->conn, &hd.scid, &scid, &c->path, hd.version, &cb, &st, &tp, NULL, c)) != 0) {
