@@ -78,8 +78,8 @@ public sealed class Ngtcp2Listener : IQuicEngineListener
         _live.Add(connection);
         connection.RouteKeys.Add(originalDestinationId);
         endpoint.AddRoute(originalDestinationId, connection);
-        if (!connection.OnDatagram(initial)) return connection;
-        return connection;
+        // An Initial that ngtcp2 cannot even decrypt was noise that only looked like a client's first packet.
+        return connection.OnDatagram(initial) ? connection : null;
     }
 
     /// <summary>Hands a connection out once: handshake complete, or accepted 0-RTT data arrived.</summary>
