@@ -125,9 +125,13 @@ public sealed class Ngtcp2Engine : IQuicEngine
         var trust = TrustPem(options);
         var verify = options.ValidatePeerCertificate && options.RemoteCertificateValidation is null;
         ReadOnlyMemory<byte> session = default, early = default;
+        var allowsEarlyData = false;
         var ticket = options.ResumptionTicket;
         if (ticket is not null && ticket.Engine == EngineName && ticket.ServerName == serverName)
-            Ngtcp2Connection.TrySplitTicket(ticket.Data, out session, out early);
+            Ngtcp2Connection.TrySplitTicket(ticket.Data, out session, out allowsEarlyData, out early);
+        // GnuTLS would offer early data on any ticket, and a server that never allowed it (quic-go) then aborts the
+        // handshake instead of rejecting 0-RTT: offer it only where the ticket said the server takes it.
+        var offerEarlyData = options.EnableEarlyData && allowsEarlyData;
         var name = Encoding.UTF8.GetBytes(IPAddress.TryParse(serverName, out _) ? "" : serverName + "\0");
         var error = stackalloc byte[256];
         error[0] = 0;
@@ -143,11 +147,15 @@ public sealed class Ngtcp2Engine : IQuicEngine
             native = NativeMethods.ClientNew(l, (nuint)local.Size, r, (nuint)remoteAddress.Size, name.Length == 0 ? null : n, a, (nuint)alpn.Length,
                 verify ? 1 : 0, trust.Length == 0 ? null : t, (nuint)trust.Length, &parameters,
                 session.IsEmpty ? null : s, (nuint)session.Length, early.IsEmpty ? null : e, (nuint)early.Length,
-                options.EnableEarlyData ? 1 : 0, NativeMethods.Timestamp(), error, 256);
+                offerEarlyData ? 1 : 0, NativeMethods.Timestamp(), error, 256);
         }
         if (native == 0)
             throw new QuicTransportException(QuicTransportError.Internal, $"Cannot create the ngtcp2 client connection to {remote}: {new string((sbyte*)error)}.");
-        return new Ngtcp2Connection(endpoint, new SafeQaConnectionHandle(native), QuicConnectionRole.Client, remote, remoteAddress, options.Transport, serverName, null);
+        return new Ngtcp2Connection(endpoint, new SafeQaConnectionHandle(native), QuicConnectionRole.Client, remote, remoteAddress, options.Transport, serverName, null)
+        {
+            // With verification off the callback is not consulted either: turning validation off is an explicit choice.
+            CertificateValidation = options.ValidatePeerCertificate ? options.RemoteCertificateValidation : null,
+        };
     }
 
     private byte[] TrustPem(QuicClientOptions options)

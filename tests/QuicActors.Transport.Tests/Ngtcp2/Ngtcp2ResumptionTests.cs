@@ -73,6 +73,24 @@ public sealed class Ngtcp2ResumptionTests
     }
 
     [SkippableFact]
+    public async Task A_ticket_from_a_server_without_0RTT_resumes_without_offering_early_data()
+    {
+        await using var engine = EngineOrSkip();
+        await using var listener = await engine.ListenAsync(Listener(earlyData: EarlyDataPolicy.Disabled));
+        var ticket = await FirstTicketAsync(engine, listener);
+
+        var accept = listener.AcceptConnectionAsync().AsTask();
+        var options = Client(listener.LocalEndPoint) with { ResumptionTicket = ticket, EnableEarlyData = true };
+        await using var client = await engine.ConnectAsync(options).AsTask().WaitAsync(Wait);
+        Assert.Equal(Alpn, client.ApplicationProtocol); // the connect waited for the full handshake
+        var seen = new List<EngineEvent>();
+        var handshake = await NextAsync<HandshakeCompleted>(client, seen: seen);
+        Assert.False(handshake.EarlyDataAccepted);
+        Assert.DoesNotContain(seen, e => e is EarlyDataRejected);
+        await using var server = await accept.WaitAsync(Wait);
+    }
+
+    [SkippableFact]
     public async Task Datagrams_flow_both_ways_when_negotiated_and_are_refused_otherwise()
     {
         await using var engine = EngineOrSkip();

@@ -151,6 +151,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "qa_conn_handshake_error")]
     public static partial nuint HandshakeError(nint connection, byte* buffer, nuint capacity);
 
+    [LibraryImport(Library, EntryPoint = "qa_conn_peer_certificate")]
+    public static partial nuint PeerCertificate(nint connection, uint index, byte* buffer, nuint capacity);
+
     [LibraryImport(Library, EntryPoint = "qa_stream_open")]
     public static partial nint StreamOpen(nint connection, int bidi, long* streamId);
 

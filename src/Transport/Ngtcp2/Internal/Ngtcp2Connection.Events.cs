@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Runtime.InteropServices;
 using System.Text;
 using QuicActors.Transport.Events;
@@ -188,7 +190,7 @@ internal sealed partial class Ngtcp2Connection
                 case QaEventType.CreditUni: OnCredit(StreamDirection.Unidirectional, (long)e.Code); break;
                 case QaEventType.Datagram: _events.Writer.TryWrite(new DatagramReceived(data)); break;
                 case QaEventType.EarlyDataRejected: OnEarlyDataRejected(); break;
-                case QaEventType.Ticket: OnTicket(data); break;
+                case QaEventType.Ticket: OnTicket(data, e.Code == uint.MaxValue, (long)e.Offset); break;
                 case QaEventType.NewConnectionId: OnNewConnectionId(data); break;
                 case QaEventType.RetireConnectionId:
                     var retired = Convert.ToHexString(data);
@@ -210,6 +212,7 @@ internal sealed partial class Ngtcp2Connection
     private unsafe void OnHandshakeCompleted(bool earlyDataAccepted)
     {
         _handshakeCompleted = true;
+        if (Role == QuicConnectionRole.Client && CertificateValidation is not null && !ValidatePeerCertificate()) return;
         var alpn = stackalloc byte[256];
         var length = NativeMethods.GetAlpn(Native, alpn, 256);
         ApplicationProtocol = Encoding.UTF8.GetString(alpn, length);
@@ -230,6 +233,51 @@ internal sealed partial class Ngtcp2Connection
         ServeWaiters(StreamDirection.Unidirectional);
         _ready.TrySetResult();
         Listener?.OnConnectionReady(this);
+    }
+
+    /// <summary>Runs the application's certificate callback instead of GnuTLS's check; closes the connection when it refuses.</summary>
+    private unsafe bool ValidatePeerCertificate()
+    {
+        var certificates = new List<X509Certificate2>();
+        var buffer = new byte[16384];
+        for (uint i = 0; i < 16; i++)
+        {
+            nuint length;
+            fixed (byte* b = buffer) length = NativeMethods.PeerCertificate(Native, i, b, (nuint)buffer.Length);
+            if (length == 0) break;
+            if ((int)length > buffer.Length)
+            {
+                buffer = new byte[(int)length];
+                fixed (byte* b = buffer) length = NativeMethods.PeerCertificate(Native, i, b, (nuint)buffer.Length);
+            }
+            certificates.Add(X509CertificateLoader.LoadCertificate(buffer.AsSpan(0, (int)length)));
+        }
+        var errors = SslPolicyErrors.None;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        var leaf = certificates.Count > 0 ? certificates[0] : null;
+        if (leaf is null)
+        {
+            errors |= SslPolicyErrors.RemoteCertificateNotAvailable;
+        }
+        else
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(certificates.Skip(1).ToArray());
+            if (!chain.Build(leaf)) errors |= SslPolicyErrors.RemoteCertificateChainErrors;
+            if (!leaf.MatchesHostname(_serverName)) errors |= SslPolicyErrors.RemoteCertificateNameMismatch;
+        }
+        var accepted = CertificateValidation!(this, leaf, chain, errors);
+        foreach (var c in certificates) c.Dispose();
+        if (accepted) return true;
+        var buffer2 = _endpoint.SendBuffer;
+        const long badCertificate = (long)TransportErrorCode.CryptoErrorBase + 42;
+        long n;
+        fixed (byte* b = buffer2) n = NativeMethods.WriteClose(Native, b, (nuint)buffer2.Length, 0, badCertificate, null, 0, NativeMethods.Timestamp());
+        if (n > 0) _endpoint.Send(buffer2.AsSpan(0, (int)n), RemoteAddress);
+        var close = new ConnectionCloseInfo(ConnectionCloseInitiator.Local, false, badCertificate, "certificate refused by RemoteCertificateValidation");
+        _ready.TrySetException(new QuicTransportException(QuicTransportError.HandshakeFailed, $"The certificate of {RemoteEndPoint} ({_serverName}) was refused by {nameof(QuicClientOptions.RemoteCertificateValidation)} (policy errors: {errors}).") { Close = close });
+        Terminate(close);
+        return false;
     }
 
     /// <summary>Client: 0-RTT keys are installed, so early streams may open before the handshake completes.</summary>
@@ -349,29 +397,36 @@ internal sealed partial class Ngtcp2Connection
         _events.Writer.TryWrite(new EarlyDataRejected(discarded));
     }
 
-    private unsafe void OnTicket(ReadOnlySpan<byte> sessionData)
+    /// <summary>GnuTLS's default ticket lifetime (6 hours), used when the ticket's own lifetime is not visible.</summary>
+    private const long DefaultTicketLifetimeSeconds = 6 * 3600;
+
+    /// <summary>Packs a ticket: [int32 session length][TLS session data][1 if the server allows 0-RTT][transport parameters].</summary>
+    private unsafe void OnTicket(ReadOnlySpan<byte> sessionData, bool allowsEarlyData, long lifetimeSeconds)
     {
         if (Role != QuicConnectionRole.Client || sessionData.IsEmpty) return;
         var parameters = stackalloc byte[512];
         var length = NativeMethods.EncodeEarlyParameters(Native, parameters, 512);
         if (length <= 0) return;
-        var data = new byte[4 + sessionData.Length + (int)length];
+        var data = new byte[4 + sessionData.Length + 1 + (int)length];
         BinaryPrimitives.WriteInt32LittleEndian(data, sessionData.Length);
         sessionData.CopyTo(data.AsSpan(4));
-        new ReadOnlySpan<byte>(parameters, (int)length).CopyTo(data.AsSpan(4 + sessionData.Length));
-        var ticket = new QuicResumptionTicket(Ngtcp2Engine.EngineName, _serverName, ApplicationProtocol ?? "", data, DateTimeOffset.UtcNow.AddDays(7));
+        data[4 + sessionData.Length] = allowsEarlyData ? (byte)1 : (byte)0;
+        new ReadOnlySpan<byte>(parameters, (int)length).CopyTo(data.AsSpan(4 + sessionData.Length + 1));
+        var ticket = new QuicResumptionTicket(Ngtcp2Engine.EngineName, _serverName, ApplicationProtocol ?? "", data, DateTimeOffset.UtcNow.AddSeconds(lifetimeSeconds > 0 ? lifetimeSeconds : DefaultTicketLifetimeSeconds));
         _events.Writer.TryWrite(new ResumptionTicketReceived(ticket));
     }
 
     /// <summary>Splits a ticket's data into the TLS session data and the remembered transport parameters.</summary>
-    internal static bool TrySplitTicket(ReadOnlyMemory<byte> data, out ReadOnlyMemory<byte> session, out ReadOnlyMemory<byte> parameters)
+    internal static bool TrySplitTicket(ReadOnlyMemory<byte> data, out ReadOnlyMemory<byte> session, out bool allowsEarlyData, out ReadOnlyMemory<byte> parameters)
     {
         session = parameters = default;
+        allowsEarlyData = false;
         if (data.Length < 4) return false;
         var length = BinaryPrimitives.ReadInt32LittleEndian(data.Span);
-        if (length <= 0 || length > data.Length - 4) return false;
+        if (length <= 0 || length > data.Length - 5) return false;
         session = data.Slice(4, length);
-        parameters = data[(4 + length)..];
+        allowsEarlyData = data.Span[4 + length] == 1;
+        parameters = data[(5 + length)..];
         return true;
     }
 

@@ -55,6 +55,9 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
     /// <summary>Route keys (our connection IDs, hex) under which the listener finds this connection.</summary>
     internal List<string> RouteKeys { get; } = [];
 
+    /// <summary>The application's certificate check (client), run when the handshake completes instead of GnuTLS's.</summary>
+    internal System.Net.Security.RemoteCertificateValidationCallback? CertificateValidation { get; init; }
+
     /// <summary>Whether the listener has handed the connection to the application.</summary>
     internal bool HandedOut { get; set; }
 

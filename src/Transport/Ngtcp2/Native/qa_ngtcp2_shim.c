@@ -78,7 +78,7 @@ struct qa_conn {
   struct sockaddr_storage local, remote;
   socklen_t local_len, remote_len;
   ngtcp2_path path;
-  int is_server, early_attempted, verify;
+  int is_server, early_offered, early_attempted, verify;
   qa_event_node *ev_head, *ev_tail;
   qa_event_node *ev_last; /* the node handed out last, freed on the next drain */
   qa_stream *streams;     /* live streams */
@@ -397,20 +397,61 @@ static int recv_datagram_cb(ngtcp2_conn *conn, uint32_t flags, const uint8_t *da
 static int recv_tx_key_cb(ngtcp2_conn *conn, ngtcp2_crypto_level level, void *user_data) {
   qa_conn *c = user_data;
   (void)conn;
-  if (level == NGTCP2_CRYPTO_LEVEL_EARLY && !c->is_server) c->early_attempted = 1;
+  /* GnuTLS derives 0-RTT keys on every resumption; only an offer we made counts as an attempt. */
+  if (level == NGTCP2_CRYPTO_LEVEL_EARLY && !c->is_server && c->early_offered) c->early_attempted = 1;
   return 0;
+}
+
+/* Finds the early_data extension (type 42, RFC 8446 §4.2.10) in a <2-byte length><extensions> block. Returns 1 when
+ * the block parses (max_early = its value, 0 when absent), 0 when it is not an extensions block. */
+static int parse_ticket_extensions(const uint8_t *p, size_t len, uint32_t *max_early) {
+  if (len < 2 || 2 + (((size_t)p[0] << 8) | p[1]) != len) return 0;
+  size_t pos = 2;
+  *max_early = 0;
+  while (pos + 4 <= len) {
+    unsigned type = ((unsigned)p[pos] << 8) | p[pos + 1];
+    size_t ext_len = ((size_t)p[pos + 2] << 8) | p[pos + 3];
+    pos += 4;
+    if (pos + ext_len > len) return 0;
+    if (type == 42 && ext_len == 4)
+      *max_early = ((uint32_t)p[pos] << 24) | ((uint32_t)p[pos + 1] << 16) | ((uint32_t)p[pos + 2] << 8) | p[pos + 3];
+    pos += ext_len;
+  }
+  return pos == len;
+}
+
+/* What a NewSessionTicket (RFC 8446 §4.6.1) allows: GnuTLS does not tell a client whether a ticket permits 0-RTT, and
+ * offers early data on any ticket. Its post-hook hands over either the whole message or (3.7) just the extensions. */
+static void parse_new_session_ticket(const uint8_t *p, size_t len, uint32_t *lifetime, uint32_t *max_early) {
+  *lifetime = 0;
+  *max_early = 0;
+  if (parse_ticket_extensions(p, len, max_early)) return;
+  if (len >= 4 && p[0] == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET && (((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3]) == len - 4) {
+    p += 4;
+    len -= 4;
+  }
+  if (len < 9) return;
+  size_t pos = 8 + 1 + p[8];
+  if (pos + 2 > len) return;
+  pos += 2 + (((size_t)p[pos] << 8) | p[pos + 1]);
+  if (pos > len || !parse_ticket_extensions(p + pos, len - pos, max_early)) return;
+  *lifetime = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
 static int ticket_hook(gnutls_session_t session, unsigned int htype, unsigned when, unsigned int incoming,
                        const gnutls_datum_t *msg) {
   (void)when;
-  (void)msg;
   if (htype != GNUTLS_HANDSHAKE_NEW_SESSION_TICKET || !incoming) return 0;
   ngtcp2_crypto_conn_ref *ref = gnutls_session_get_ptr(session);
   qa_conn *c = ref->user_data;
+  uint32_t lifetime = 0, max_early = 0;
+  if (msg && msg->data) parse_new_session_ticket(msg->data, msg->size, &lifetime, &max_early);
   gnutls_datum_t data;
   if (gnutls_session_get_data2(session, &data) != 0) return 0;
-  push_event_data(c, QA_EV_TICKET, -1, data.data, data.size);
+  if (push_event_data(c, QA_EV_TICKET, -1, data.data, data.size) == 0) {
+    c->ev_tail->evt.code = max_early;
+    c->ev_tail->evt.offset = lifetime;
+  }
   gnutls_free(data.data);
   return 0;
 }
@@ -597,7 +638,10 @@ qa_conn *qa_client_new(const void *local_sa, size_t local_salen, const void *rem
     }
   }
   unsigned flags = GNUTLS_CLIENT | GNUTLS_NO_END_OF_EARLY_DATA;
-  if (enable_early_data && ticket && early_params) flags |= GNUTLS_ENABLE_EARLY_DATA;
+  if (enable_early_data && ticket && early_params) {
+    flags |= GNUTLS_ENABLE_EARLY_DATA;
+    c->early_offered = 1;
+  }
   if ((rv = gnutls_init(&c->session, flags)) != 0) goto tls_fail;
   if ((rv = gnutls_priority_set_direct(c->session, qa_priority, NULL)) != 0) goto tls_fail;
   if (ngtcp2_crypto_gnutls_configure_client_session(c->session) != 0) {
@@ -912,6 +956,15 @@ size_t qa_conn_handshake_error(qa_conn *c, char *buf, size_t cap) {
 }
 
 uint8_t qa_conn_tls_alert(qa_conn *c) { return ngtcp2_conn_get_tls_alert(c->conn); }
+
+size_t qa_conn_peer_certificate(qa_conn *c, unsigned idx, uint8_t *buf, size_t cap) {
+  unsigned count = 0;
+  const gnutls_datum_t *certs = gnutls_certificate_get_peers(c->session, &count);
+  if (!certs || idx >= count) return 0;
+  if (certs[idx].size > cap) return certs[idx].size;
+  memcpy(buf, certs[idx].data, certs[idx].size);
+  return certs[idx].size;
+}
 
 qa_stream *qa_stream_open(qa_conn *c, int bidi, int64_t *stream_id) {
   int rv = bidi ? ngtcp2_conn_open_bidi_stream(c->conn, stream_id, NULL)

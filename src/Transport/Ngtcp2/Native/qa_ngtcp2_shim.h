@@ -37,7 +37,7 @@ enum {
   QA_EV_CREDIT_UNI = 9,          /* code = peer's cumulative MAX_STREAMS for uni */
   QA_EV_DATAGRAM = 10,           /* data/datalen */
   QA_EV_EARLY_DATA_REJECTED = 11,
-  QA_EV_TICKET = 12,             /* data = TLS session data (client only) */
+  QA_EV_TICKET = 12,             /* data = TLS session data (client only); code = the ticket's max_early_data_size (0: no 0-RTT), offset = lifetime in seconds */
   QA_EV_NEW_CID = 13,            /* data = a new source connection ID of ours (server routing) */
   QA_EV_RETIRE_CID = 14,         /* data = a source connection ID of ours that is gone */
 };
@@ -139,6 +139,9 @@ QA_API int64_t qa_conn_encode_early_params(qa_conn *c, uint8_t *buf, size_t cap)
 /* Why the TLS handshake failed, as text (GnuTLS verification status or alert); returns the length. */
 QA_API size_t qa_conn_handshake_error(qa_conn *c, char *buf, size_t cap);
 QA_API uint8_t qa_conn_tls_alert(qa_conn *c);
+/* The peer's certificate number idx (0 = leaf) in DER; returns its length, 0 when there is none, or the size needed
+ * when cap is too small (then nothing is copied). */
+QA_API size_t qa_conn_peer_certificate(qa_conn *c, unsigned idx, uint8_t *buf, size_t cap);
 
 /* Streams. */
 QA_API qa_stream *qa_stream_open(qa_conn *c, int bidi, int64_t *stream_id);
