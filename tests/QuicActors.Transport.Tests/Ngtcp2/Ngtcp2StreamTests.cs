@@ -147,3 +147,29 @@ public sealed class Ngtcp2StreamTests
         await NextAsync<ConnectionClosed>(client);
     }
 }
+
+/// <summary>Unidirectional streams: the peer gets a receive half only.</summary>
+public sealed class Ngtcp2UnidirectionalStreamTests
+{
+    [SkippableFact]
+    public async Task A_unidirectional_stream_carries_data_one_way_and_its_receiver_cannot_write()
+    {
+        await using var engine = EngineOrSkip();
+        await using var listener = await engine.ListenAsync(Listener());
+        var accept = listener.AcceptConnectionAsync().AsTask();
+        await using var client = await engine.ConnectAsync(Client(listener.LocalEndPoint)).AsTask().WaitAsync(Wait);
+        await using var server = await accept.WaitAsync(Wait);
+
+        var id = await client.OpenStreamAsync(StreamDirection.Unidirectional).AsTask().WaitAsync(Wait);
+        Assert.Equal(2, id.Value);
+        await client.WriteAsync(id, "one way"u8.ToArray(), fin: true);
+        var opened = await NextAsync<PeerStreamOpened>(server);
+        Assert.Equal(StreamDirection.Unidirectional, opened.StreamId.Direction);
+        Assert.Equal("one way"u8.ToArray(), await ReadToEndAsync(server, id));
+        var ex = await Assert.ThrowsAsync<QuicTransportException>(() => server.WriteAsync(id, new byte[1], true).AsTask());
+        Assert.Equal(QuicTransportError.StreamDirectionClosed, ex.Error);
+        Assert.Throws<QuicTransportException>(() => client.StopSending(id, 1));
+        await NextAsync<StreamFinAcknowledged>(client, e => e.StreamId == id);
+        server.ReleaseStream(id);
+    }
+}

@@ -153,6 +153,14 @@ internal sealed partial class Ngtcp2Connection
         _endpoint.Finish(this);
     }
 
+    /// <summary>The endpoint loop failed unexpectedly: the connection ends as closed by the transport.</summary>
+    internal void Fail(Exception error)
+    {
+        var close = new ConnectionCloseInfo(ConnectionCloseInitiator.Transport, false, (long)TransportErrorCode.InternalError, error.Message);
+        _ready.TrySetException(new QuicTransportException(QuicTransportError.Internal, $"The ngtcp2 endpoint loop failed: {error.Message}", error));
+        Terminate(close);
+    }
+
     /// <summary>The endpoint is going away with the connection still open.</summary>
     internal void Abandon()
     {

@@ -121,16 +121,16 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         var from = new SocketAddress(family);
         while (!_stopping)
         {
-            int timeoutMicros;
-            lock (Sync)
-            {
-                RunTimers();
-                FlushDirty();
-                ReleaseFinished();
-                timeoutMicros = NextTimeoutMicros();
-            }
             try
             {
+                int timeoutMicros;
+                lock (Sync)
+                {
+                    RunTimers();
+                    FlushDirty();
+                    ReleaseFinished();
+                    timeoutMicros = NextTimeoutMicros();
+                }
                 _socket.Poll(timeoutMicros, SelectMode.SelectRead);
                 Interlocked.Exchange(ref _wakePending, 0);
                 if (_stopping) break;
@@ -153,6 +153,17 @@ internal sealed class Ngtcp2Endpoint : IDisposable
             catch (ObjectDisposedException)
             {
                 break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A bug in event translation must not take the process down with it: every connection of this
+                // endpoint ends as closed by the transport, with the exception's message as the reason.
+                lock (Sync)
+                {
+                    foreach (var c in _connections.ToArray()) c.Fail(e);
+                    ReleaseFinished();
+                }
+                _stopping = true;
             }
         }
         lock (Sync)
