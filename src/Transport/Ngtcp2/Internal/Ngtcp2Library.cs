@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+
+namespace QuicActors.Transport.Ngtcp2.Internal;
+
+/// <summary>Finds out once whether the shim was built and loads with its ngtcp2 and GnuTLS dependencies.</summary>
+internal static class Ngtcp2Library
+{
+    /// <summary>The Debian packages the shim is built against.</summary>
+    public const string Packages = "libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev";
+
+    private static readonly Lazy<string?> s_unavailableReason = new(Probe);
+
+    /// <summary>Why the engine cannot run here, or null when it can.</summary>
+    public static string? UnavailableReason => s_unavailableReason.Value;
+
+    private static string? Probe()
+    {
+        if (!OperatingSystem.IsLinux())
+            return "The ngtcp2 engine runs on Linux only (it is built against the distribution's libngtcp2 and GnuTLS).";
+        var path = Path.Combine(AppContext.BaseDirectory, "libqa_ngtcp2_shim.so");
+        var alt = Path.Combine(Path.GetDirectoryName(typeof(Ngtcp2Library).Assembly.Location) ?? AppContext.BaseDirectory, "libqa_ngtcp2_shim.so");
+        if (!File.Exists(path) && !File.Exists(alt))
+            return $"The ngtcp2 shim (libqa_ngtcp2_shim.so) was not built because pkg-config could not find ngtcp2 0.12 and GnuTLS: install {Packages} pkg-config and rebuild.";
+        if (!NativeLibrary.TryLoad(File.Exists(alt) ? alt : path, out _))
+            return $"libqa_ngtcp2_shim.so exists but does not load (libngtcp2 or GnuTLS missing at run time?): install {Packages}.";
+        try
+        {
+            return NativeMethods.Version() == 1 ? null : "libqa_ngtcp2_shim.so has an unexpected version: rebuild the transport project.";
+        }
+        catch (DllNotFoundException e)
+        {
+            return $"libqa_ngtcp2_shim.so could not be loaded ({e.Message}): install {Packages}.";
+        }
+        catch (EntryPointNotFoundException e)
+        {
+            return $"libqa_ngtcp2_shim.so is out of date ({e.Message}): rebuild the transport project.";
+        }
+    }
+}

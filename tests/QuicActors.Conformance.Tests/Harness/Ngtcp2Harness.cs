@@ -1,0 +1,60 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using QuicActors.Transport;
+using QuicActors.Transport.Ngtcp2;
+
+namespace QuicActors.Conformance.Tests.Harness;
+
+/// <summary>
+/// The ngtcp2 engine with both ends ours over loopback UDP: a self-signed certificate for "localhost" that the client
+/// trusts explicitly, real time. Unavailable (and so skipped, with the reason) where the ngtcp2 packages are missing.
+/// </summary>
+public sealed class Ngtcp2Harness : EngineHarness
+{
+    private static readonly Lazy<X509Certificate2> s_certificate = new(CreateCertificate);
+    private readonly Ngtcp2Engine _engine = new();
+
+    /// <inheritdoc />
+    public override string Name => Ngtcp2Engine.EngineName;
+
+    /// <inheritdoc />
+    public override IQuicEngine ServerEngine => _engine;
+
+    /// <inheritdoc />
+    public override IQuicEngine ClientEngine => _engine;
+
+    /// <inheritdoc />
+    public override QuicListenerOptions CreateListenerOptions(QuicTransportParameters transport, EarlyDataPolicy earlyData = EarlyDataPolicy.Disabled, IReadOnlyList<string>? applicationProtocols = null) => new()
+    {
+        ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        ApplicationProtocols = applicationProtocols ?? [ApplicationProtocol],
+        ServerCertificate = s_certificate.Value,
+        Transport = transport,
+        EarlyData = earlyData,
+    };
+
+    /// <inheritdoc />
+    public override QuicClientOptions CreateClientOptions(EndPoint server, QuicTransportParameters transport, IReadOnlyList<string>? applicationProtocols = null) => new()
+    {
+        RemoteEndPoint = server,
+        ServerName = "localhost",
+        ApplicationProtocols = applicationProtocols ?? [ApplicationProtocol],
+        TrustedCertificates = [s_certificate.Value],
+        Transport = transport,
+    };
+
+    /// <summary>The engine runs on the wall clock (ngtcp2's timers), so time passes for real.</summary>
+    public override Task AdvanceAsync(TimeSpan duration) => Task.Delay(duration);
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+}
