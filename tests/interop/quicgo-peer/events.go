@@ -1,128 +1,93 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 
 	quic "github.com/lucas-clemente/quic-go"
 )
 
-// eventLog writes one line per event to stdout. Tests parse these lines, so every line is
-// flushed at once and values that may contain spaces are quoted with strconv.Quote.
-type eventLog struct {
-	mu      sync.Mutex
-	out     *bufio.Writer
-	streams bool // whether per-stream events are printed (off with --quiet)
-	conns   bool // whether connection events are printed (off in the benchmarks)
+// eventWriter serialises the line protocol on stdout: the test harness reads
+// it line by line, so concurrent goroutines must never interleave partial lines.
+type eventWriter struct {
+	mu sync.Mutex
 }
 
-var events = &eventLog{out: bufio.NewWriter(os.Stdout), streams: true, conns: true}
+var stdoutLines eventWriter
 
-// line prints "<kind> <name> k=v ..." where kv alternates keys and values.
-func (l *eventLog) line(kind, name string, kv ...interface{}) {
-	var b strings.Builder
-	b.WriteString(kind)
-	b.WriteByte(' ')
-	b.WriteString(name)
-	for i := 0; i+1 < len(kv); i += 2 {
-		b.WriteByte(' ')
-		b.WriteString(fmt.Sprint(kv[i]))
-		b.WriteByte('=')
-		b.WriteString(formatValue(kv[i+1]))
-	}
-	b.WriteByte('\n')
-	l.mu.Lock()
-	l.out.WriteString(b.String())
-	l.out.Flush()
-	l.mu.Unlock()
+func (w *eventWriter) printf(format string, args ...interface{}) {
+	line := fmt.Sprintf(format, args...)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	// os.Stdout is unbuffered, so every line reaches the harness immediately.
+	fmt.Fprintln(os.Stdout, line)
 }
 
-func formatValue(v interface{}) string {
-	switch x := v.(type) {
-	case string:
-		if x == "" || strings.ContainsAny(x, " \t\r\n\"=") {
-			return strconv.Quote(x)
-		}
-		return x
-	default:
-		return fmt.Sprint(x)
-	}
+func event(format string, args ...interface{}) {
+	stdoutLines.printf("EVENT "+format, args...)
 }
 
-// Event prints a connection-level event; printed except in the benchmarks.
-func (l *eventLog) Event(name string, kv ...interface{}) {
-	if l.conns {
-		l.line("EVENT", name, kv...)
-	}
+func result(format string, args ...interface{}) {
+	stdoutLines.printf("RESULT "+format, args...)
 }
 
-// Stream prints a per-stream event unless --quiet was given.
-func (l *eventLog) Stream(name string, kv ...interface{}) {
-	if l.streams {
-		l.line("EVENT", name, kv...)
-	}
-}
-
-// Result prints the final outcome of a client or benchmark run.
-func (l *eventLog) Result(name string, kv ...interface{}) { l.line("RESULT", name, kv...) }
-
-// Raw prints a line verbatim (used for LISTENING).
-func (l *eventLog) Raw(s string) {
-	l.mu.Lock()
-	l.out.WriteString(s + "\n")
-	l.out.Flush()
-	l.mu.Unlock()
-}
-
-// closeInfo classifies the error a connection ended with, as reported by AcceptStream or any
-// stream operation after the connection is gone.
-func closeInfo(err error) []interface{} {
+// describeClose renders the error that ended a connection as the
+// "code=<c> remote=<bool> reason=<text>" part of a conn-closed event.
+// Application closes (CONNECTION_CLOSE 0x1d) give a decimal code; transport
+// closes (0x1c) are prefixed "transport:" so the harness can tell them apart,
+// e.g. code=transport:366 is CRYPTO_ERROR for TLS alert 110 (RFC 9001 section 4.8).
+func describeClose(err error) string {
 	var appErr *quic.ApplicationError
-	var trErr *quic.TransportError
-	var idle *quic.IdleTimeoutError
-	var hs *quic.HandshakeTimeoutError
-	var sr *quic.StatelessResetError
+	var transportErr *quic.TransportError
+	var idleErr *quic.IdleTimeoutError
+	var handshakeTimeoutErr *quic.HandshakeTimeoutError
+	var resetErr *quic.StatelessResetError
+	var versionErr *quic.VersionNegotiationError
 	switch {
 	case errors.As(err, &appErr):
-		return []interface{}{"kind", "application", "remote", appErr.Remote, "code", appErr.ErrorCode, "reason", appErr.ErrorMessage}
-	case errors.As(err, &trErr):
-		return []interface{}{"kind", "transport", "remote", trErr.Remote, "code", fmt.Sprintf("0x%x", uint64(trErr.ErrorCode)), "reason", trErr.ErrorMessage}
-	case errors.As(err, &idle):
-		return []interface{}{"kind", "idle-timeout", "remote", false, "code", 0, "reason", err.Error()}
-	case errors.As(err, &hs):
-		return []interface{}{"kind", "handshake-timeout", "remote", false, "code", 0, "reason", err.Error()}
-	case errors.As(err, &sr):
-		return []interface{}{"kind", "stateless-reset", "remote", true, "code", 0, "reason", err.Error()}
+		return fmt.Sprintf("code=%d remote=%t reason=%s", uint64(appErr.ErrorCode), appErr.Remote, oneLine(appErr.ErrorMessage))
+	case errors.As(err, &transportErr):
+		return fmt.Sprintf("code=transport:%d remote=%t reason=%s", uint64(transportErr.ErrorCode), transportErr.Remote, oneLine(transportErr.Error()))
+	case errors.As(err, &idleErr):
+		return "code=idle-timeout remote=false reason=" + oneLine(err.Error())
+	case errors.As(err, &handshakeTimeoutErr):
+		return "code=handshake-timeout remote=false reason=" + oneLine(err.Error())
+	case errors.As(err, &resetErr):
+		return "code=stateless-reset remote=true reason=" + oneLine(err.Error())
+	case errors.As(err, &versionErr):
+		return "code=version-negotiation remote=true reason=" + oneLine(err.Error())
+	case err == nil:
+		return "code=none remote=false reason="
 	default:
-		return []interface{}{"kind", "other", "remote", false, "code", 0, "reason", fmt.Sprint(err)}
+		return "code=other remote=false reason=" + oneLine(err.Error())
 	}
 }
 
-// streamErrorCode reports the application code carried by a peer's RESET_STREAM (on Read) or
-// STOP_SENDING (on Write), which quic-go 0.29 surfaces as *quic.StreamError.
-func streamErrorCode(err error) (quic.StreamErrorCode, bool) {
-	var se *quic.StreamError
-	if errors.As(err, &se) {
-		return se.ErrorCode, true
+// alpnList splits a comma-separated --alpn value.
+func alpnList(value string) []string {
+	var protos []string
+	for _, p := range strings.Split(value, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			protos = append(protos, p)
+		}
+	}
+	return protos
+}
+
+func oneLine(s string) string {
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+}
+
+// streamErrorCode reports the application code of a RESET_STREAM or
+// STOP_SENDING received from the peer, which quic-go surfaces as *StreamError
+// from Read (peer reset) or Write (peer asked us to stop).
+func streamErrorCode(err error) (uint64, bool) {
+	var streamErr *quic.StreamError
+	if errors.As(err, &streamErr) {
+		return uint64(streamErr.ErrorCode), true
 	}
 	return 0, false
-}
-
-// mustLoopback refuses any address that is not a loopback address: this program exists for
-// tests on one machine and must never talk to the network.
-func mustLoopback(what, addr string) (*net.UDPAddr, error) {
-	ua, err := net.ResolveUDPAddr("udp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("%s %q: %v", what, addr, err)
-	}
-	if ua.IP == nil || !ua.IP.IsLoopback() {
-		return nil, fmt.Errorf("%s %q is not a loopback address; quicgo-peer only talks over loopback", what, addr)
-	}
-	return ua, nil
 }

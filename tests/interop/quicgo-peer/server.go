@@ -8,238 +8,429 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+	"sync"
 	"time"
 
 	quic "github.com/lucas-clemente/quic-go"
+	"github.com/lucas-clemente/quic-go/logging"
 )
 
-// serverOptions are the flags of "quicgo-peer server".
+// serverMode is the behaviour applied to every accepted bidirectional stream.
+type serverMode string
+
+const (
+	modeEcho        serverMode = "echo"
+	modeReplyNoEOF  serverMode = "reply-no-eof"
+	modeStopSending serverMode = "stop-sending"
+	modeReset       serverMode = "reset"
+	modeDatagrams   serverMode = "datagrams"
+)
+
+// requestSize is how much the reset mode reads before replying: the size of
+// the clients' echo payload.
+const requestSize = 64
+
+// replyNoEOFReadSize is how much reply-no-eof reads: deliberately less than
+// the 64-byte request, because quic-go consumes the FIN together with the
+// last byte of the frame that carries it, and this mode must never consume it.
+const replyNoEOFReadSize = requestSize / 2
+
 type serverOptions struct {
-	listen        string
-	certFile      string
-	keyFile       string
-	alpn          string
-	mode          string
-	maxStreams    int64
-	datagrams     bool
-	early         bool
-	rejectEarly   bool
-	ticketKeyFile string
-	code          uint64
-	readBytes     int
-	resetDelay    time.Duration
-	idleTimeout   time.Duration
-	exitAfter     time.Duration
-	ignoreStdin   bool
-	quiet         bool
+	listen      string
+	certFile    string
+	keyFile     string
+	alpn        string
+	mode        serverMode
+	code        uint64
+	codeSet     bool
+	maxStreams  int64
+	datagrams   bool
+	early       bool
+	rejectEarly bool
+	exitAfter   time.Duration
+	idleTimeout time.Duration
+	watchStdin  bool
+	qlogDir     string
 }
 
-var serverModes = map[string]bool{
-	"echo": true, "reply-no-eof": true, "hold": true, "stop-sending": true,
-	"reset": true, "datagrams": true, "close": true,
+func parseServerOptions(args []string) (*serverOptions, error) {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	o := &serverOptions{}
+	var mode string
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "UDP address to listen on")
+	fs.StringVar(&o.certFile, "cert", "", "PEM certificate chain (required)")
+	fs.StringVar(&o.keyFile, "key", "", "PEM private key (required)")
+	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocols to accept, comma-separated, in preference order")
+	fs.StringVar(&mode, "mode", string(modeEcho), "echo | reply-no-eof | stop-sending | reset | datagrams")
+	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7) or reset (default 42)")
+	fs.Int64Var(&o.maxStreams, "max-streams", 100, "initial_max_streams_bidi and _uni granted to the client")
+	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
+	fs.BoolVar(&o.early, "early", false, "listen with ListenAddrEarly: issue 0-RTT-capable tickets and accept 0-RTT")
+	fs.BoolVar(&o.rejectEarly, "reject-early", false, "issue 0-RTT-capable tickets but reject every 0-RTT attempt (fresh ticket key per connection)")
+	fs.DurationVar(&o.exitAfter, "exit-after", 0, "exit after this long (0: only on stdin EOF)")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Second, "max_idle_timeout")
+	fs.StringVar(&o.qlogDir, "qlog", "", "write a qlog trace per connection into this directory")
+	fs.BoolVar(&o.watchStdin, "watch-stdin", true, "exit when stdin reaches EOF (so a crashed harness never leaves the server running)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "code" {
+			o.codeSet = true
+		}
+	})
+	o.mode = serverMode(mode)
+	switch o.mode {
+	case modeEcho, modeReplyNoEOF, modeDatagrams:
+	case modeStopSending:
+		if !o.codeSet {
+			o.code = 7
+		}
+	case modeReset:
+		if !o.codeSet {
+			o.code = 42
+		}
+	default:
+		return nil, fmt.Errorf("--mode %q is not one of echo, reply-no-eof, stop-sending, reset, datagrams", mode)
+	}
+	if o.mode == modeDatagrams {
+		o.datagrams = true
+	}
+	if len(alpnList(o.alpn)) == 0 {
+		return nil, fmt.Errorf("--alpn %q names no protocol", o.alpn)
+	}
+	if err := ensureQlogDir(o.qlogDir); err != nil {
+		return nil, err
+	}
+	if o.certFile == "" || o.keyFile == "" {
+		return nil, errors.New("--cert and --key are required (quicgo-peer gencert --out DIR makes a pair)")
+	}
+	return o, nil
 }
 
 func runServer(args []string) error {
-	var o serverOptions
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
-	fs.StringVar(&o.certFile, "cert", "", "PEM certificate (omit with --key for an ephemeral self-signed one)")
-	fs.StringVar(&o.keyFile, "key", "", "PEM private key")
-	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocol")
-	fs.StringVar(&o.mode, "mode", "echo", "stream handler: echo|reply-no-eof|hold|stop-sending|reset|datagrams|close")
-	fs.Int64Var(&o.maxStreams, "max-streams", 100, "MaxIncomingStreams (concurrent bidirectional streams the client may open)")
-	fs.BoolVar(&o.datagrams, "datagrams", false, "enable RFC 9221 datagrams (implied by --mode datagrams)")
-	fs.BoolVar(&o.early, "early", false, "accept 0-RTT (ListenEarly); tickets then carry early_data")
-	fs.BoolVar(&o.rejectEarly, "reject-early", false, "issue 0-RTT-capable tickets but reject every 0-RTT attempt (fresh ticket key per connection)")
-	fs.StringVar(&o.ticketKeyFile, "ticket-key-file", "", "hex session ticket key shared across server processes (created if missing)")
-	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7), reset (default 42) and close (default 0) modes")
-	fs.IntVar(&o.readBytes, "read-bytes", -1, "bytes the handler reads before acting (default 64; stop-sending 0); reply-no-eof and stop-sending read one byte fewer so they never consume the FIN")
-	fs.DurationVar(&o.resetDelay, "reset-delay", 10*time.Millisecond, "reset mode: pause between the partial reply and RESET_STREAM so the data usually reaches the wire first")
-	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Second, "connection idle timeout")
-	fs.DurationVar(&o.exitAfter, "exit-after", 0, "exit after this long (0: only on stdin EOF or a signal)")
-	fs.BoolVar(&o.ignoreStdin, "ignore-stdin", false, "do not exit when stdin reaches EOF")
-	fs.BoolVar(&o.quiet, "quiet", false, "print connection events only, no per-stream events (for benchmarks)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("server: unexpected argument %q", fs.Arg(0))
-	}
-	if !serverModes[o.mode] {
-		return fmt.Errorf("server: unknown --mode %q", o.mode)
-	}
-	if o.early && o.rejectEarly {
-		return errors.New("server: --early and --reject-early are exclusive")
-	}
-	if o.mode == "datagrams" {
-		o.datagrams = true
-	}
-	if o.code == 0 {
-		switch o.mode {
-		case "stop-sending":
-			o.code = 7
-		case "reset":
-			o.code = 42
-		}
-	}
-	if o.readBytes < 0 {
-		o.readBytes = 64
-		if o.mode == "stop-sending" {
-			o.readBytes = 0
-		}
-	}
-	events.streams = !o.quiet
-
-	ln, err := startServer(&o)
+	o, err := parseServerOptions(args)
 	if err != nil {
+		return badUsage(err)
+	}
+	pair, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
+	if err != nil {
+		return fmt.Errorf("loading --cert %s / --key %s: %w", o.certFile, o.keyFile, err)
+	}
+	tlsConf := &tls.Config{
+		Certificates: []tls.Certificate{pair},
+		NextProtos:   alpnList(o.alpn),
+		MinVersion:   tls.VersionTLS13,
+	}
+	if tlsConf.KeyLogWriter, err = keyLogWriter(); err != nil {
 		return err
 	}
-	events.Raw("LISTENING " + ln.addr)
+	if o.rejectEarly {
+		// quic-go 0.29 has no per-connection "allow 0-RTT" hook: it accepts 0-RTT
+		// whenever the ticket decrypts and the remembered transport parameters
+		// still hold. A per-connection ticket key makes every earlier ticket
+		// undecryptable, which is exactly what a client sees after a server
+		// restart: the PSK is ignored, early data is not accepted, and the
+		// handshake completes as a full one.
+		tlsConf.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) {
+			key, err := newTicketKey()
+			if err != nil {
+				return nil, err
+			}
+			perConn := tlsConf.Clone()
+			perConn.GetConfigForClient = nil
+			perConn.SetSessionTicketKeys([][32]byte{key})
+			return perConn, nil
+		}
+	}
+	quicConf := &quic.Config{
+		MaxIncomingStreams:    o.maxStreams,
+		MaxIncomingUniStreams: o.maxStreams,
+		EnableDatagrams:       o.datagrams,
+		MaxIdleTimeout:        o.idleTimeout,
+		Tracer:                withQlog(closeEventTracer{}, o.qlogDir),
+	}
 
-	reason := waitForExit(o.exitAfter, o.ignoreStdin)
-	events.Event("server-exit", "reason", reason)
-	ln.close()
+	s := &peerServer{opts: o}
+	var addr string
+	if o.early || o.rejectEarly {
+		ln, err := quic.ListenAddrEarly(o.listen, tlsConf, quicConf)
+		if err != nil {
+			return fmt.Errorf("listening on %s: %w", o.listen, err)
+		}
+		s.closer = ln
+		addr = ln.Addr().String()
+		go s.acceptEarly(ln)
+	} else {
+		ln, err := quic.ListenAddr(o.listen, tlsConf, quicConf)
+		if err != nil {
+			return fmt.Errorf("listening on %s: %w", o.listen, err)
+		}
+		s.closer = ln
+		addr = ln.Addr().String()
+		go s.accept(ln)
+	}
+	stdoutLines.printf("LISTENING %s", addr)
+
+	done := make(chan string, 2)
+	if o.watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			done <- "stdin reached EOF"
+		}()
+	}
+	if o.exitAfter > 0 {
+		go func() {
+			time.Sleep(o.exitAfter)
+			done <- "--exit-after elapsed"
+		}()
+	}
+	why := <-done
+	fmt.Fprintf(os.Stderr, "quicgo-peer server: %s, shutting down\n", why)
+	// Never let a wedged close keep the process alive: the harness relies on
+	// us exiting.
+	go func() {
+		time.Sleep(2 * time.Second)
+		os.Exit(0)
+	}()
+	s.closeConnections()
+	_ = s.closer.Close()
 	return nil
 }
 
-// listener is what runServer needs from either listener flavour, which quic-go 0.29 keeps as
-// distinct types (Listener and EarlyListener).
-type listener struct {
-	addr  string
-	close func() error
+// shutdownReason is the reason phrase of the application close (code 0) that
+// every open connection gets when the server exits.
+const shutdownReason = "server shutting down"
+
+type peerServer struct {
+	opts   *serverOptions
+	closer io.Closer
+	conns  sync.Map // quic.Connection -> struct{}
 }
 
-// startServer opens the listener and its accept loop in the background.
-func startServer(o *serverOptions) (*listener, error) {
-	if _, err := mustLoopback("--listen", o.listen); err != nil {
-		return nil, err
-	}
-	cert, err := serverCertificate(o.certFile, o.keyFile)
-	if err != nil {
-		return nil, err
-	}
-	tlsConf := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{o.alpn}}
-	if o.ticketKeyFile != "" {
-		key, err := ticketKey(o.ticketKeyFile)
+// track remembers conn until it ends, so that shutdown can close it with a
+// recognisable reason rather than the listener's bare code 0.
+func (s *peerServer) track(conn quic.Connection) {
+	s.conns.Store(conn, struct{}{})
+	go func() {
+		<-conn.Context().Done()
+		s.conns.Delete(conn)
+	}()
+}
+
+func (s *peerServer) closeConnections() {
+	var wg sync.WaitGroup
+	s.conns.Range(func(key, _ interface{}) bool {
+		wg.Add(1)
+		go func(conn quic.Connection) {
+			defer wg.Done()
+			_ = conn.CloseWithError(0, shutdownReason)
+		}(key.(quic.Connection))
+		return true
+	})
+	wg.Wait()
+}
+
+func (s *peerServer) accept(ln quic.Listener) {
+	for {
+		conn, err := ln.Accept(context.Background())
 		if err != nil {
-			return nil, err
+			return
 		}
-		tlsConf.SetSessionTicketKeys([][32]byte{key})
-	}
-	if o.rejectEarly {
-		// quic-go 0.29 hands this tls.Config to qtls, which honours GetConfigForClient. A fresh
-		// ticket key per connection means no ticket from an earlier connection decrypts, so the
-		// server falls back to a full handshake and ignores the early_data offer: a clean 0-RTT
-		// rejection (RFC 9001 §4.6.2), not a handshake failure.
-		base := tlsConf
-		tlsConf = base.Clone()
-		tlsConf.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) {
-			c := base.Clone()
-			c.SetSessionTicketKeys([][32]byte{randomTicketKey()})
-			return c, nil
+		// ListenAddr returns a connection once its handshake context is done,
+		// which is also the case when it died during the handshake.
+		if state := conn.ConnectionState().TLS; state.HandshakeComplete {
+			event("handshake-complete used0rtt=%t", state.Used0RTT)
 		}
+		go s.serveConn(conn)
 	}
-	qconf := &quic.Config{
-		MaxIncomingStreams: o.maxStreams,
-		EnableDatagrams:    o.datagrams,
-		MaxIdleTimeout:     o.idleTimeout,
-		Tracer:             handshakeTracer{},
-	}
-	if o.early || o.rejectEarly {
-		ln, err := quic.ListenAddrEarly(o.listen, tlsConf, qconf)
+}
+
+func (s *peerServer) acceptEarly(ln quic.EarlyListener) {
+	for {
+		conn, err := ln.Accept(context.Background())
 		if err != nil {
-			return nil, err
+			return
 		}
 		go func() {
-			for {
-				conn, err := ln.Accept(context.Background())
-				if err != nil {
-					return
-				}
-				go serveConn(o, conn, conn.HandshakeComplete())
+			<-conn.HandshakeComplete().Done()
+			// The context is also cancelled when the connection dies mid-handshake.
+			if state := conn.ConnectionState().TLS; state.HandshakeComplete {
+				event("handshake-complete used0rtt=%t", state.Used0RTT)
 			}
 		}()
-		return &listener{addr: ln.Addr().String(), close: ln.Close}, nil
+		go s.serveConn(conn)
 	}
-	ln, err := quic.ListenAddr(o.listen, tlsConf, qconf)
-	if err != nil {
-		return nil, err
-	}
-	go func() {
-		for {
-			conn, err := ln.Accept(context.Background())
-			if err != nil {
-				return
-			}
-			go serveConn(o, conn, nil)
-		}
-	}()
-	return &listener{addr: ln.Addr().String(), close: ln.Close}, nil
 }
 
-// serveConn reports the handshake, then accepts streams until the connection ends.
-// handshakeDone is nil for connections that quic-go returns only after the handshake.
-func serveConn(o *serverOptions, conn quic.Connection, handshakeDone context.Context) {
-	remote := conn.RemoteAddr().String()
-	events.Event("conn-accepted", "peer", remote)
-	go func() {
-		if handshakeDone != nil {
-			select {
-			case <-handshakeDone.Done():
-			case <-conn.Context().Done():
-				return
-			}
-		}
-		st := conn.ConnectionState()
-		events.Event("handshake-complete", "peer", remote, "used0rtt", st.TLS.Used0RTT,
-			"resumed", st.TLS.DidResume, "alpn", st.TLS.NegotiatedProtocol, "datagrams", st.SupportsDatagrams)
-	}()
-	if o.datagrams {
-		go echoDatagrams(conn)
+func (s *peerServer) serveConn(conn quic.Connection) {
+	s.track(conn)
+	if s.opts.datagrams {
+		go receiveDatagrams(conn, s.opts.mode == modeDatagrams)
 	}
+	go s.serveUniStreams(conn)
 	for {
 		str, err := conn.AcceptStream(context.Background())
 		if err != nil {
-			events.Event("conn-closed", append([]interface{}{"peer", remote}, closeInfo(err)...)...)
+			// The connection is gone; closeEventTracer reports how.
 			return
 		}
-		events.Stream("stream-accepted", "id", str.StreamID())
-		go handleStream(o, conn, str)
+		event("stream-accepted id=%d", str.StreamID())
+		go s.serveStream(str)
 	}
 }
 
-func echoDatagrams(conn quic.Connection) {
+// serveUniStreams reads client-initiated unidirectional streams to EOF (or
+// stops them, in stop-sending mode); they have no send half to reply on.
+func (s *peerServer) serveUniStreams(conn quic.Connection) {
+	for {
+		str, err := conn.AcceptUniStream(context.Background())
+		if err != nil {
+			return
+		}
+		id := int64(str.StreamID())
+		event("stream-accepted id=%d", id)
+		go func() {
+			if s.opts.mode == modeStopSending {
+				str.CancelRead(quic.StreamErrorCode(s.opts.code))
+				event("stop-sending-sent id=%d code=%d", id, s.opts.code)
+				return
+			}
+			n, err := io.Copy(io.Discard, str)
+			if err != nil {
+				reportReadError(id, err)
+				return
+			}
+			event("stream-eof id=%d bytes=%d", id, n)
+		}()
+	}
+}
+
+func (s *peerServer) serveStream(str quic.Stream) {
+	id := int64(str.StreamID())
+	switch s.opts.mode {
+	case modeEcho, modeDatagrams:
+		data, err := io.ReadAll(str)
+		if err != nil {
+			reportReadError(id, err)
+			// Finish our half too, so the stream can complete on both ends.
+			_ = str.Close()
+			return
+		}
+		event("stream-eof id=%d bytes=%d", id, len(data))
+		writeAndClose(str, data)
+	case modeReplyNoEOF:
+		request, err := readUpTo(str, replyNoEOFReadSize)
+		if err != nil {
+			reportReadError(id, err)
+			_ = str.Close()
+			return
+		}
+		// Deliberately never read further: the peer's FIN stays unconsumed, so
+		// quic-go never completes the stream and never returns its credit.
+		writeAndClose(str, request)
+	case modeStopSending:
+		str.CancelRead(quic.StreamErrorCode(s.opts.code))
+		event("stop-sending-sent id=%d code=%d", id, s.opts.code)
+		// An empty FIN ends our send half, so the peer's stream can finish
+		// once it has answered the STOP_SENDING with a RESET_STREAM.
+		if err := str.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "stream %d: close: %v\n", id, err)
+		}
+	case modeReset:
+		request, err := readUpTo(str, requestSize)
+		if err != nil {
+			reportReadError(id, err)
+			str.CancelWrite(quic.StreamErrorCode(s.opts.code))
+			event("reset-sent id=%d code=%d", id, s.opts.code)
+			return
+		}
+		if _, err := str.Write(request[:len(request)/2]); err != nil {
+			reportWriteError(id, err)
+		}
+		str.CancelWrite(quic.StreamErrorCode(s.opts.code))
+		event("reset-sent id=%d code=%d", id, s.opts.code)
+		// Drain the receive half so the stream completes on both ends.
+		rest, err := io.Copy(io.Discard, str)
+		if err != nil {
+			reportReadError(id, err)
+			return
+		}
+		event("stream-eof id=%d bytes=%d", id, int64(len(request))+rest)
+	}
+}
+
+// readUpTo reads size bytes, or fewer if the request ends first.
+func readUpTo(str quic.ReceiveStream, size int) ([]byte, error) {
+	buf := make([]byte, size)
+	n, err := io.ReadFull(str, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return buf[:n], err
+}
+
+func writeAndClose(str quic.Stream, data []byte) {
+	id := int64(str.StreamID())
+	if _, err := str.Write(data); err != nil {
+		reportWriteError(id, err)
+		return
+	}
+	if err := str.Close(); err != nil {
+		reportWriteError(id, err)
+	}
+}
+
+func reportReadError(id int64, err error) {
+	if code, ok := streamErrorCode(err); ok {
+		event("reset-received id=%d code=%d", id, code)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "stream %d: read: %v\n", id, err)
+}
+
+func reportWriteError(id int64, err error) {
+	if code, ok := streamErrorCode(err); ok {
+		event("stop-sending-received id=%d code=%d", id, code)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "stream %d: write: %v\n", id, err)
+}
+
+// receiveDatagrams reports every DATAGRAM frame and, in datagrams mode,
+// echoes it; reading them in every mode keeps quic-go's small receive queue
+// from silently dropping frames the harness expects to see reported.
+func receiveDatagrams(conn quic.Connection, echo bool) {
 	for {
 		msg, err := conn.ReceiveMessage()
 		if err != nil {
 			return
 		}
-		events.Stream("datagram-received", "len", len(msg))
-		if err := conn.SendMessage(msg); err != nil {
-			events.Stream("datagram-send-failed", "len", len(msg), "error", err.Error())
+		event("datagram-received len=%d", len(msg))
+		if !echo {
 			continue
 		}
-		events.Stream("datagram-sent", "len", len(msg))
+		if err := conn.SendMessage(msg); err != nil {
+			fmt.Fprintf(os.Stderr, "datagram echo: %v\n", err)
+		}
 	}
 }
 
-// waitForExit blocks until stdin reaches EOF (the harness died or closed it), the deadline
-// passes, or SIGINT/SIGTERM arrives, and says which.
-func waitForExit(after time.Duration, ignoreStdin bool) string {
-	done := make(chan string, 3)
-	if !ignoreStdin {
-		go func() {
-			io.Copy(io.Discard, os.Stdin)
-			done <- "stdin-eof"
-		}()
-	}
-	if after > 0 {
-		time.AfterFunc(after, func() { done <- "exit-after" })
-	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	go func() { done <- "signal-" + (<-sig).String() }()
-	return <-done
+// closeEventTracer reports every connection's end, including connections
+// that fail during the handshake and are therefore never returned by Accept
+// (for instance a client offering early data on a ticket that does not allow it).
+type closeEventTracer struct {
+	logging.NullTracer
+}
+
+func (closeEventTracer) TracerForConnection(context.Context, logging.Perspective, logging.ConnectionID) logging.ConnectionTracer {
+	return closeEventConnTracer{}
+}
+
+type closeEventConnTracer struct {
+	logging.NullConnectionTracer
+}
+
+func (closeEventConnTracer) ClosedConnection(err error) {
+	event("conn-closed %s", describeClose(err))
 }
