@@ -78,3 +78,29 @@ public sealed class Ngtcp2EngineTests
         Assert.Equal(QuicTransportError.ConnectionRefused, ex.Error);
     }
 }
+
+/// <summary>Bulk transfer through the send buffer's backpressure (writes larger than the 64 KiB stream buffer wait).</summary>
+public sealed class Ngtcp2BulkTests
+{
+    [SkippableFact]
+    public async Task Eight_megabytes_cross_in_order_with_write_backpressure()
+    {
+        await using var engine = EngineOrSkip();
+        await using var listener = await engine.ListenAsync(Listener());
+        var accept = listener.AcceptConnectionAsync().AsTask();
+        await using var client = await engine.ConnectAsync(Client(listener.LocalEndPoint)).AsTask().WaitAsync(Wait);
+        await using var server = await accept.WaitAsync(Wait);
+
+        var id = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
+        var payload = new byte[8 * 1024 * 1024];
+        new Random(8).NextBytes(payload);
+        var reader = ReadToEndAsync(server, id);
+        for (var offset = 0; offset < payload.Length; offset += 32 * 1024)
+        {
+            var last = offset + 32 * 1024 >= payload.Length;
+            await client.WriteAsync(id, payload.AsMemory(offset, Math.Min(32 * 1024, payload.Length - offset)), last).AsTask().WaitAsync(Wait);
+        }
+        Assert.Equal(payload, await reader.WaitAsync(TimeSpan.FromSeconds(30)));
+        await NextAsync<StreamFinAcknowledged>(client, e => e.StreamId == id);
+    }
+}

@@ -94,6 +94,34 @@ public sealed class Ngtcp2StreamTests
     }
 
     [SkippableFact]
+    public async Task Stop_sending_returns_unconsumed_bytes_to_the_connection_window()
+    {
+        await using var engine = EngineOrSkip();
+        const int window = 32 * 1024;
+        var (listener, client, server) = await PairAsync(engine, serverTransport: new QuicTransportParameters { StreamReceiveWindow = window, ConnectionReceiveWindow = window });
+        await using var l = listener;
+        await using var c = client;
+        await using var s = server;
+
+        var abandoned = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
+        await client.WriteAsync(abandoned, new byte[24 * 1024], fin: false);
+        var held = 0;
+        while (held < 24 * 1024)
+        {
+            using var d = await NextAsync<StreamDataReceived>(server, e => e.StreamId == abandoned);
+            held += d.Length;
+        }
+        Assert.True(server.StopSending(abandoned, 3));
+        server.Consume(abandoned, 10); // late, and ignored: the credit is already back
+
+        var next = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
+        var payload = new byte[window];
+        Random.Shared.NextBytes(payload);
+        await client.WriteAsync(next, payload, fin: true).AsTask().WaitAsync(Wait);
+        Assert.Equal(payload, await ReadToEndAsync(server, next));
+    }
+
+    [SkippableFact]
     public async Task A_peer_stream_slot_comes_back_only_through_ReleaseStream()
     {
         await using var engine = EngineOrSkip();

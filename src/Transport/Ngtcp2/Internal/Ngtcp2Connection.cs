@@ -249,10 +249,22 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
     {
         s.ReceiveDone = true;
         s.Discarding = true;
+        ReturnUnconsumed(s);
         // STREAM_NOT_FOUND means the peer's data already completed or ngtcp2 never saw the stream.
         _ = NativeMethods.StreamShutdownRead(Native, s.Id.Value, (ulong)code);
         _endpoint.MarkDirty(this);
         _endpoint.Wake();
+    }
+
+    /// <summary>
+    /// Bytes delivered but never to be consumed (the receive half was aborted or the stream forgotten) still count
+    /// against the connection window: hand them back so the connection does not slowly choke (RFC 9000 §4.1).
+    /// </summary>
+    private void ReturnUnconsumed(StreamState s)
+    {
+        if (s.Unconsumed == 0) return;
+        _ = NativeMethods.StreamExtend(Native, s.Id.Value, (ulong)s.Unconsumed);
+        s.Unconsumed = 0;
     }
 
     public void Consume(QuicStreamId streamId, int bytes)
@@ -262,6 +274,8 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
         {
             ThrowIfClosed("consume");
             var s = Find(streamId, "consume");
+            // After STOP_SENDING the engine already gave the credit back; late reports of reading are harmless.
+            if (s.Discarding) return;
             if (bytes > s.Unconsumed)
                 throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"Stream {streamId}: consumed {bytes} bytes, but only {s.Unconsumed} were delivered and not yet consumed.");
             if (bytes == 0) return;
@@ -281,6 +295,7 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
             var s = Find(streamId, "release");
             if (!s.SendDone && s.SendFailure is null) AbortSend(s, 0);
             if (!s.ReceiveDone) AbortReceive(s, 0);
+            else ReturnUnconsumed(s);
             s.SendFailure ??= QuicTransportException.StreamNotFound(streamId, "write");
             FailWrites(s, s.SendFailure);
             if (s.Native != 0) NativeMethods.StreamDetach(Native, s.Native);
