@@ -3,8 +3,8 @@ namespace QuicActors.Kernel;
 /// <summary>Sets messages aside to process them later, in order, after <see cref="UnstashAll"/>.</summary>
 public interface IStash
 {
-    /// <summary>Sets the current message (with its sender) aside.</summary>
-    /// <exception cref="InvalidOperationException">The current message was already stashed.</exception>
+    /// <summary>Sets the current message (with its sender) aside; call it at most once per message.</summary>
+    /// <exception cref="InvalidOperationException">Called outside message processing.</exception>
     void Stash();
 
     /// <summary>Puts the oldest stashed message in front of the mailbox.</summary>

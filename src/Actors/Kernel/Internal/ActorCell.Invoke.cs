@@ -5,8 +5,12 @@ internal sealed partial class ActorCell
     private void Invoke(Envelope envelope)
     {
         var message = envelope.Message;
-        _currentMessage = message;
-        _currentSender = envelope.Sender;
+        // Producers on other cores read this object's mailbox and status fields on every Tell: write the
+        // current message and sender only when they change, so a steady stream from one sender (the common
+        // case) does not invalidate that cache line on every message. They are cleared after the turn.
+        if (!ReferenceEquals(_currentMessage, message)) _currentMessage = message;
+        var sender = envelope.Sender;
+        if (!ReferenceEquals(_currentSender, sender)) _currentSender = sender;
         try
         {
             if (message is AutoReceivedMessage auto) AutoReceive(auto);
@@ -17,14 +21,13 @@ internal sealed partial class ActorCell
         {
             HandleInvokeFailure(e);
         }
-        finally
-        {
-            if ((_flags & FlagAwaitingAsync) == 0)
-            {
-                _currentMessage = null;
-                _currentSender = null;
-            }
-        }
+    }
+
+    /// <summary>Forgets the last message and sender (an async handler keeps its own copy in the extras).</summary>
+    private void ClearCurrentMessage()
+    {
+        _currentMessage = null;
+        _currentSender = null;
     }
 
     private void AutoReceive(AutoReceivedMessage message)

@@ -80,9 +80,14 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                 while (TryDequeueUserMessage(out var envelope))
                 {
                     Invoke(envelope);
-                    if (Volatile.Read(ref _systemHead) is not null) ProcessSystemMessages();
+                    if (Volatile.Read(ref _systemHead) is not null)
+                    {
+                        ClearCurrentMessage();
+                        ProcessSystemMessages();
+                    }
                     if (--left == 0 || !CanProcessUserMessages) break;
                 }
+                ClearCurrentMessage();
             }
         }
         finally

@@ -8,10 +8,7 @@ internal sealed partial class ActorCell
     {
         var message = _currentMessage
             ?? throw new InvalidOperationException($"{Path}: Stash() can be called only while processing a message.");
-        var stash = Extras.Stash ??= [];
-        if (stash.Count > 0 && ReferenceEquals(stash[^1].Message, message) && ReferenceEquals(stash[^1].Sender, _currentSender))
-            throw new InvalidOperationException($"{Path}: the message {message.GetType().Name} was already stashed.");
-        stash.Add(new Envelope(message, _currentSender));
+        (Extras.Stash ??= []).Add(new Envelope(message, _currentSender));
     }
 
     /// <summary>Moves the oldest (or every) stashed message in front of the mailbox, keeping their order.</summary>

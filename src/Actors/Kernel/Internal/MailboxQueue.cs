@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace QuicActors.Kernel.Internal;
 
 /// <summary>
@@ -79,9 +81,19 @@ internal sealed class MailboxQueue
         private readonly Slot[] _slots;
         private readonly int _mask;
         private readonly int _freezeOffset;
-        private int _head;
-        private int _tail;
+        private Indexes _indexes;
         private bool _frozen;
+
+        /// <summary>
+        /// The consumer's head and the producers' tail on separate cache lines: the head changes on every
+        /// dequeue and the tail on every enqueue, from different cores.
+        /// </summary>
+        [StructLayout(LayoutKind.Explicit, Size = 192)]
+        private struct Indexes
+        {
+            [FieldOffset(64)] public int Head;
+            [FieldOffset(128)] public int Tail;
+        }
 
         public Segment(int length)
         {
@@ -103,24 +115,24 @@ internal sealed class MailboxQueue
         {
             get
             {
-                var pending = Volatile.Read(ref _tail) - _head;
+                var pending = Volatile.Read(ref _indexes.Tail) - _indexes.Head;
                 return pending >= _freezeOffset ? pending - _freezeOffset : pending;
             }
         }
 
-        public bool IsDrained => Volatile.Read(ref _tail) - _head == _freezeOffset;
+        public bool IsDrained => Volatile.Read(ref _indexes.Tail) - _indexes.Head == _freezeOffset;
 
         public bool TryEnqueue(in Envelope envelope)
         {
             var slots = _slots;
             while (true)
             {
-                var tail = Volatile.Read(ref _tail);
+                var tail = Volatile.Read(ref _indexes.Tail);
                 ref var slot = ref slots[tail & _mask];
                 var diff = Volatile.Read(ref slot.Sequence) - tail;
                 if (diff == 0)
                 {
-                    if (Interlocked.CompareExchange(ref _tail, tail + 1, tail) == tail)
+                    if (Interlocked.CompareExchange(ref _indexes.Tail, tail + 1, tail) == tail)
                     {
                         slot.Message = envelope.Message;
                         slot.Sender = envelope.Sender;
@@ -137,7 +149,7 @@ internal sealed class MailboxQueue
 
         public bool TryDequeue(out Envelope envelope)
         {
-            var head = _head;
+            var head = _indexes.Head;
             ref var slot = ref _slots[head & _mask];
             if (Volatile.Read(ref slot.Sequence) != head + 1)
             {
@@ -153,7 +165,7 @@ internal sealed class MailboxQueue
             envelope = new Envelope(slot.Message!, slot.Sender);
             slot.Message = null;
             slot.Sender = null;
-            _head = head + 1;
+            _indexes.Head = head + 1;
             Volatile.Write(ref slot.Sequence, head + _slots.Length);
             return true;
         }
@@ -163,7 +175,7 @@ internal sealed class MailboxQueue
         {
             if (_frozen) return;
             _frozen = true;
-            Interlocked.Add(ref _tail, _freezeOffset);
+            Interlocked.Add(ref _indexes.Tail, _freezeOffset);
         }
 
         private struct Slot
