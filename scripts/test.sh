@@ -41,20 +41,28 @@ set +e
 dotnet test QuicActors.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1080000 2>&1 | tee "$results/console.log" \
-  | grep -E '^\s*(Passed!|Failed!|Failed |Skipped |\[xUnit.*(FAIL|SKIP))|Total tests|error' || true
+  | grep -E '^\s*(Passed!|Failed!|Failed )|\[FAIL\]'
 status=${PIPESTATUS[0]}
-set -e
 
 python3 - "$results" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+import collections, glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
+reasons = collections.Counter()
 for f in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
-    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
-    skipped += int(c.get("notExecuted"))
+    root = ET.parse(f).getroot()
+    c = root.find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed"))
+    failed += sum(int(c.get(k)) for k in ("failed", "error", "timeout", "aborted"))
+    skipped += int(c.get("total")) - int(c.get("executed"))
+    for r in root.iterfind(".//t:UnitTestResult[@outcome='NotExecuted']", ns):
+        m = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        reasons[(m.text or "").strip() if m is not None else "(no reason given)"] += 1
+for reason, n in sorted(reasons.items()):
+    print(f"skipped {n} test(s): {reason}")
 print(f"Total: {passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed else 0)
 PY
 py=$?
+[ "$status" = 0 ] || echo "dotnet test exited with $status" >&2
 [ "$status" = 0 ] && [ "$py" = 0 ]
