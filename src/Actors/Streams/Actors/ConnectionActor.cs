@@ -1,0 +1,276 @@
+using System.Threading.Channels;
+using QuicActors.Kernel;
+using QuicActors.Streams.Internal;
+using QuicActors.Transport;
+using QuicActors.Transport.Events;
+
+namespace QuicActors.Streams;
+
+/// <summary>
+/// Hosts one <see cref="IQuicEngineConnection"/>: pumps its events into the mailbox, keeps a
+/// <see cref="StreamCreditLedger"/> per direction and a <see cref="GenerationTracker"/>, spawns a stream actor per stream
+/// (the peer's, running <see cref="ConnectionActorSettings.StreamHandler"/>, and ours, opened with
+/// <see cref="OpenStreamAsync"/>), gates every handle command on the generation, and gives a stream slot back to the engine
+/// (<see cref="IQuicEngineConnection.ReleaseStream"/>) exactly when the ledger says so: once both halves are terminal and
+/// the stream actor stopped (invariants 1, 2 and 5).
+/// </summary>
+/// <remarks>The actor does not dispose the connection; whoever created the connection does.</remarks>
+public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
+{
+    private readonly IQuicEngineConnection _connection;
+    private readonly ConnectionActorSettings _settings;
+    private readonly GenerationTracker _generations;
+    private readonly StreamCreditLedger _bidirectional;
+    private readonly StreamCreditLedger _unidirectional;
+    private readonly Dictionary<long, StreamEntry> _streams = [];
+    private readonly Dictionary<IActorRef, QuicStreamId> _streamsByActor = [];
+    private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
+    private readonly List<long> _scratch = [];
+    private TimeProvider _time = TimeProvider.System;
+    private long _origin;
+    private long _nextRequestId;
+
+    private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings)
+    {
+        _connection = connection;
+        _settings = settings;
+        _generations = new GenerationTracker(settings.ConnectionId);
+        _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit);
+        _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit);
+        Receive<PeerStreamOpened>(OnPeerStreamOpened);
+        Receive<StreamEvent>(OnStreamEvent);
+        Receive<HandshakeCompleted>(OnHandshakeCompleted);
+        Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
+        Receive<ConnectionClosed>(OnConnectionClosed);
+        Receive<DatagramReceived>(d => d.Dispose());
+        Receive<EngineEvent>(_ => { });
+        Receive<OpenStreamRequest>(OnOpenStream);
+        Receive<OpenDeadline>(_ => ExpireOpens());
+        Receive<IStreamCommand>(OnStreamCommand);
+        Receive<HalfTerminal>(h => ApplyRelease(h.StreamId, LedgerFor(h.StreamId).OnHalfTerminal(h.StreamId, h.Half)));
+        Receive<Terminated>(OnStreamActorTerminated);
+        Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
+    }
+
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for a connection actor hosting <paramref name="connection"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static Props Props(IQuicEngineConnection connection, ConnectionActorSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(settings);
+        return Kernel.Props.Create(() => new ConnectionActor(connection, settings));
+    }
+
+    /// <summary>
+    /// Opens a local stream through the connection actor <paramref name="connectionActor"/>, waiting in FIFO order at most
+    /// <paramref name="timeout"/> for the peer's stream credit (RFC 9000 §4.6).
+    /// </summary>
+    /// <exception cref="TimeoutException">No credit came within <paramref name="timeout"/>; nothing was opened.</exception>
+    public static Task<StreamHandle> OpenStreamAsync(IActorRef connectionActor, StreamDirection direction, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(connectionActor);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        var completion = new TaskCompletionSource<StreamHandle>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connectionActor.Tell(new OpenStreamRequest(direction, timeout, completion), ActorRefs.NoSender);
+        return completion.Task;
+    }
+
+    /// <summary>A snapshot of the connection actor's credit and stream bookkeeping.</summary>
+    public static Task<ConnectionStatus> GetStatusAsync(IActorRef connectionActor)
+    {
+        ArgumentNullException.ThrowIfNull(connectionActor);
+        var completion = new TaskCompletionSource<ConnectionStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connectionActor.Tell(new StatusQuery(completion), ActorRefs.NoSender);
+        return completion.Task;
+    }
+
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        _time = Context.System.Settings.TimeProvider;
+        _origin = _time.GetTimestamp();
+        _ = PumpAsync(_connection.Events, Self);
+    }
+
+    /// <inheritdoc/>
+    protected override void PostStop()
+    {
+        foreach (var open in _waitingOpens.Values)
+        {
+            open.Completion.TrySetException(new InvalidOperationException("The connection actor stopped."));
+        }
+
+        _waitingOpens.Clear();
+    }
+
+    /// <summary>The one pump per connection: every engine event becomes a message, in order.</summary>
+    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self)
+    {
+        while (await events.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (events.TryRead(out var engineEvent))
+            {
+                self.Tell(engineEvent, ActorRefs.NoSender);
+            }
+        }
+    }
+
+    private StreamCreditLedger LedgerFor(QuicStreamId streamId) =>
+        streamId.Direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;
+
+    private StreamCreditLedger LedgerFor(StreamDirection direction) =>
+        direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;
+
+    private void OnPeerStreamOpened(PeerStreamOpened opened)
+    {
+        var outcome = LedgerFor(opened.StreamId).OnPeerStreamOpened(opened.StreamId);
+        if (outcome != PeerStreamOpenOutcome.Accepted)
+        {
+            Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, opened.StreamId, outcome);
+            return;
+        }
+
+        var handle = SpawnStream(opened.StreamId);
+        if (_settings.StreamHandler is { } handler)
+        {
+            _ = RunHandlerAsync(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
+        }
+        else
+        {
+            handle.Release();
+        }
+    }
+
+    private static async Task RunHandlerAsync(Func<StreamHandle, CancellationToken, Task> handler, StreamHandle handle, long failureCode, Serilog.ILogger log)
+    {
+        try
+        {
+            await Task.Run(() => handler(handle, handle.PeerAborted)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            log.Warning(ex, "Stream handler of {Stream} failed; aborting the stream with code {Code}", handle.Stamp, failureCode);
+            try
+            {
+                handle.Abort(StreamAbortDirection.Both, failureCode);
+            }
+            catch (StaleHandleException)
+            {
+                // The generation ended: the stream was discarded with it.
+            }
+        }
+        finally
+        {
+            handle.Release();
+        }
+    }
+
+    private StreamHandle SpawnStream(QuicStreamId streamId)
+    {
+        var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
+        var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, handle, _settings.Linger, _time), "stream-" + streamId.ToString()));
+        _streams.Add(streamId.Value, new StreamEntry(actor, handle));
+        _streamsByActor.Add(actor, streamId);
+        return handle;
+    }
+
+    private void OnStreamEvent(StreamEvent streamEvent)
+    {
+        if (_streams.TryGetValue(streamEvent.StreamId.Value, out var entry))
+        {
+            entry.Actor.Tell(streamEvent, Self);
+        }
+        else if (streamEvent is IDisposable owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private void OnStreamCommand(IStreamCommand command)
+    {
+        try
+        {
+            _generations.ThrowIfNotAdmitted(command.Stamp);
+        }
+        catch (StaleHandleException ex)
+        {
+            command.Fail(ex);
+            return;
+        }
+
+        if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
+        {
+            entry.Actor.Tell(command, Self);
+        }
+        else if (command is ReadCommand read && read.Buffer.IsEmpty)
+        {
+            read.Completion.TrySetResult(0);
+        }
+        else
+        {
+            command.Fail(new InvalidOperationException($"Stream {command.Stamp.StreamId} has ended."));
+        }
+    }
+
+    private void OnStreamActorTerminated(Terminated terminated)
+    {
+        if (!_streamsByActor.Remove(terminated.ActorRef, out var streamId))
+        {
+            return;
+        }
+
+        _streams.Remove(streamId.Value);
+        ApplyRelease(streamId, LedgerFor(streamId).OnStreamTerminated(streamId));
+    }
+
+    private void ApplyRelease(QuicStreamId streamId, StreamReleaseDecision decision)
+    {
+        if (decision != StreamReleaseDecision.Release)
+        {
+            return;
+        }
+
+        try
+        {
+            _connection.ReleaseStream(streamId);
+        }
+        catch (QuicTransportException ex)
+        {
+            Context.System.Log.Debug(ex, "Connection {ConnectionId}: release of stream {StreamId} refused by the engine", _settings.ConnectionId, streamId);
+        }
+    }
+
+    private void OnConnectionClosed(ConnectionClosed closed)
+    {
+        _generations.Close();
+        foreach (var entry in _streams.Values)
+        {
+            entry.Actor.Tell(closed, Self);
+        }
+
+        foreach (var open in _waitingOpens.Values)
+        {
+            open.Completion.TrySetException(new InvalidOperationException($"The connection closed: {closed.Close}."));
+        }
+
+        _waitingOpens.Clear();
+    }
+
+    private ConnectionStatus Status()
+    {
+        var violations = new List<string>(_bidirectional.CheckInvariants());
+        violations.AddRange(_unidirectional.CheckInvariants());
+        return new ConnectionStatus(
+            _bidirectional.InboundInUse,
+            _bidirectional.InboundAvailable,
+            _bidirectional.InboundReleased,
+            _streams.Count,
+            _bidirectional.WaitingOpenCount + _unidirectional.WaitingOpenCount,
+            violations);
+    }
+
+    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle);
+}

@@ -1,0 +1,123 @@
+using QuicActors.Kernel;
+using QuicActors.Transport;
+using QuicActors.Transport.Events;
+
+namespace QuicActors.Streams.Internal;
+
+/// <summary>
+/// Hosts the pure <see cref="SendHalf"/> (RFC 9000 §3.1) for one stream: applies local commands and engine events,
+/// carries out the frame each step asks for, publishes every transition once to its parent, and stops when terminal.
+/// </summary>
+internal sealed class SendHalfActor : ReceiveActor
+{
+    private readonly IQuicEngineConnection _connection;
+    private readonly StreamHandleStamp _stamp;
+    private SendHalf _half;
+
+    public SendHalfActor(IQuicEngineConnection connection, StreamHandleStamp stamp)
+    {
+        _connection = connection;
+        _stamp = stamp;
+        Receive<WriteCommand>(OnWrite);
+        Receive<AbortCommand>(c => Publish(_half.Abort((ulong)c.ErrorCode), localAbortCode: c.ErrorCode));
+        Receive<PeerStopSending>(e => Publish(_half.OnStopSending((ulong)e.ApplicationErrorCode), localAbortCode: e.ApplicationErrorCode));
+        Receive<StreamFinAcknowledged>(_ => Publish(_half.OnAllDataAcknowledged()));
+        Receive<StreamResetAcknowledged>(_ => Publish(_half.OnResetAcknowledged()));
+        Receive<ConnectionClosed>(_ => Publish(_half.OnConnectionClosed()));
+    }
+
+    public static Props Props(IQuicEngineConnection connection, StreamHandleStamp stamp) =>
+        Kernel.Props.Create(() => new SendHalfActor(connection, stamp));
+
+    private void OnWrite(WriteCommand command)
+    {
+        var step = command.Data.IsEmpty ? default : _half.Write(command.Data.Length);
+        if (step.IsFailure)
+        {
+            command.Fail(new InvalidOperationException($"Stream {_stamp.StreamId}: cannot write in send state {_half.State} ({step.Error})."));
+            return;
+        }
+
+        PublishTransitions(step);
+        if (command.Fin)
+        {
+            var fin = _half.CompleteWrites();
+            if (fin.IsFailure || (!fin.Changed && _half.State != SendState.DataSent))
+            {
+                command.Fail(new InvalidOperationException($"Stream {_stamp.StreamId}: cannot complete writes in send state {_half.State}."));
+                return;
+            }
+
+            PublishTransitions(fin);
+        }
+
+        ValueTask write;
+        try
+        {
+            write = _connection.WriteAsync(_stamp.StreamId, command.Data, command.Fin);
+        }
+        catch (QuicTransportException ex)
+        {
+            command.Fail(ex);
+            return;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            command.Completion.TrySetResult();
+        }
+        else
+        {
+            _ = CompleteWhenWrittenAsync(write, command.Completion);
+        }
+
+        StopIfTerminal();
+    }
+
+    private static async Task CompleteWhenWrittenAsync(ValueTask write, TaskCompletionSource completion)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            completion.TrySetException(ex);
+        }
+    }
+
+    private void Publish(StepResult<SendState> step, long localAbortCode = 0)
+    {
+        if (step.Action.Kind == StreamActionKind.SendResetStream)
+        {
+            try
+            {
+                _connection.ResetStream(_stamp.StreamId, localAbortCode);
+            }
+            catch (QuicTransportException)
+            {
+                // The connection is gone: the half ends with the connection's close event.
+            }
+        }
+
+        PublishTransitions(step);
+        StopIfTerminal();
+    }
+
+    private void PublishTransitions(in StepResult<SendState> step)
+    {
+        foreach (var transition in step.Transitions)
+        {
+            Context.Parent.Tell(new HalfTransitioned(new StreamTransition(_stamp, StreamHalf.Send, transition, default)), Self);
+        }
+    }
+
+    private void StopIfTerminal()
+    {
+        if (_half.IsTerminal)
+        {
+            Context.Stop(Self);
+        }
+    }
+}
