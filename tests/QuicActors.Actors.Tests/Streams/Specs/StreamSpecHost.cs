@@ -64,6 +64,9 @@ internal sealed class StreamSpecHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Closes the client's connection (application code 0).</summary>
+    public ValueTask CloseClientAsync() => _client!.CloseAsync(0, "spec");
+
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync();
