@@ -91,4 +91,28 @@ public sealed class S5ReadThatMustEndSpec(ITestOutputHelper output) : QuicActors
         Assert.Equal(1, status.InboundBidirectionalReleased);
         Assert.Empty(status.InvariantViolations);
     }
+
+    [Fact]
+    public async Task Abort_fails_a_write_held_back_by_flow_control_at_once_and_the_peer_handler_is_cancelled()
+    {
+        var serverTokenFired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await StreamSpecHost.StartAsync(Sys, VirtualTime!, 100, LingerPolicy.Default, async (stream, token) =>
+        {
+            // Never reads: the client's data fills the stream window and its send buffer.
+            token.Register(() => serverTokenFired.TrySetResult());
+            await Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+
+        var stream = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+        var write = stream.WriteAsync(new byte[1024 * 1024]);
+        await Task.Delay(100);
+        Assert.False(write.IsCompleted, "1 MiB cannot fit the peer's window and our send buffer");
+
+        stream.Abort(StreamAbortDirection.Write, 3);
+        var aborted = await Assert.ThrowsAsync<StreamAbortedException>(() => write.WaitAsync(Wait));
+        Assert.Equal(3, aborted.ErrorCode);
+        Assert.False(aborted.ByPeer);
+        await serverTokenFired.Task.WaitAsync(Wait);
+        await Assert.ThrowsAsync<StreamAbortedException>(() => stream.WriteAsync(new byte[1]).WaitAsync(Wait));
+    }
 }

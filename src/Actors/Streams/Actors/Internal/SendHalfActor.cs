@@ -12,15 +12,26 @@ internal sealed class SendHalfActor : ReceiveActor
 {
     private readonly IQuicEngineConnection _connection;
     private readonly StreamHandleStamp _stamp;
+    private readonly List<TaskCompletionSource> _pendingWrites = [];
     private SendHalf _half;
+    private bool _resetByPeer;
 
     public SendHalfActor(IQuicEngineConnection connection, StreamHandleStamp stamp)
     {
         _connection = connection;
         _stamp = stamp;
         Receive<WriteCommand>(OnWrite);
-        Receive<AbortCommand>(c => Publish(_half.Abort((ulong)c.ErrorCode), localAbortCode: c.ErrorCode));
-        Receive<PeerStopSending>(e => Publish(_half.OnStopSending((ulong)e.ApplicationErrorCode), localAbortCode: e.ApplicationErrorCode));
+        Receive<AbortCommand>(c =>
+        {
+            FailPendingWrites(new StreamAbortedException(StreamHalf.Send, c.ErrorCode, byPeer: false));
+            Publish(_half.Abort((ulong)c.ErrorCode), localAbortCode: c.ErrorCode);
+        });
+        Receive<PeerStopSending>(e =>
+        {
+            _resetByPeer |= _half.ResetErrorCode is null;
+            FailPendingWrites(new StreamAbortedException(StreamHalf.Send, e.ApplicationErrorCode, byPeer: true));
+            Publish(_half.OnStopSending((ulong)e.ApplicationErrorCode), localAbortCode: e.ApplicationErrorCode);
+        });
         Receive<StreamFinAcknowledged>(_ => Publish(_half.OnAllDataAcknowledged()));
         Receive<StreamResetAcknowledged>(_ => Publish(_half.OnResetAcknowledged()));
         Receive<ConnectionClosed>(_ => Publish(_half.OnConnectionClosed()));
@@ -34,7 +45,9 @@ internal sealed class SendHalfActor : ReceiveActor
         var step = command.Data.IsEmpty ? default : _half.Write(command.Data.Length);
         if (step.IsFailure)
         {
-            command.Fail(new InvalidOperationException($"Stream {_stamp.StreamId}: cannot write in send state {_half.State} ({step.Error})."));
+            command.Fail(_half.ResetErrorCode is { } code
+                ? new StreamAbortedException(StreamHalf.Send, (long)code, _resetByPeer)
+                : new InvalidOperationException($"Stream {_stamp.StreamId}: cannot write in send state {_half.State} ({step.Error})."));
             return;
         }
 
@@ -68,6 +81,9 @@ internal sealed class SendHalfActor : ReceiveActor
         }
         else
         {
+            // Remember the caller so an abort can fail it at once rather than when the engine gets round to it.
+            _pendingWrites.RemoveAll(static c => c.Task.IsCompleted);
+            _pendingWrites.Add(command.Completion);
             _ = CompleteWhenWrittenAsync(write, command.Completion);
         }
 
@@ -85,6 +101,16 @@ internal sealed class SendHalfActor : ReceiveActor
         {
             completion.TrySetException(ex);
         }
+    }
+
+    private void FailPendingWrites(Exception exception)
+    {
+        foreach (var completion in _pendingWrites)
+        {
+            completion.TrySetException(exception);
+        }
+
+        _pendingWrites.Clear();
     }
 
     private void Publish(StepResult<SendState> step, long localAbortCode = 0)

@@ -20,6 +20,8 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
     private IActorRef? _receive;
     private SendState? _sendState;
     private ReceiveState? _receiveState;
+    private StreamAbortedException? _sendAbort;
+    private StreamAbortedException? _receiveAbort;
     private int _liveChildren;
     private long _releasedAt;
     private long _finSentAt;
@@ -38,8 +40,8 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         _time = time;
         Receive<HalfTransitioned>(OnTransition);
         Receive<ReceiveDrained>(d => _drained = d.TotalBytes);
-        Receive<ReadCommand>(r => ToReceive(r, () => r.Fail(new InvalidOperationException($"Stream {handle.StreamId}: the receive half has ended in {_receiveState}."))));
-        Receive<WriteCommand>(w => ToSend(w, () => w.Fail(new InvalidOperationException($"Stream {handle.StreamId}: the send half has ended in {_sendState}."))));
+        Receive<ReadCommand>(r => ToReceive(r, () => r.Fail(_receiveAbort ?? (Exception)new InvalidOperationException($"Stream {handle.StreamId}: the receive half has ended in {_receiveState}."))));
+        Receive<WriteCommand>(w => ToSend(w, () => w.Fail(_sendAbort ?? (Exception)new InvalidOperationException($"Stream {handle.StreamId}: the send half has ended in {_sendState}."))));
         Receive<AbortCommand>(OnAbort);
         Receive<ReleaseCommand>(_ => OnRelease());
         Receive<LingerRecheck>(_ => ApplyLinger());
@@ -87,7 +89,7 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         {
             _receive.Tell(message, Self);
         }
-        else if (message is ReadCommand && _receiveState == ReceiveState.DataRead)
+        else if (message is ReadCommand && _receiveState == ReceiveState.DataRead && _receiveAbort is null)
         {
             ((ReadCommand)message).Completion.TrySetResult(0);
         }
@@ -128,6 +130,10 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         if (transition.Half == StreamHalf.Send)
         {
             _sendState = transition.Send.To;
+            if (transition.Send.To == SendState.ResetSent)
+            {
+                _sendAbort = new StreamAbortedException(StreamHalf.Send, (long)(transition.Send.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerStopSending);
+            }
             if (transition.Send.To == SendState.DataSent)
             {
                 _finSentAt = _time.GetTimestamp();
@@ -136,6 +142,10 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         else
         {
             _receiveState = transition.Receive.To;
+            if (transition.Cause is TransitionCause.PeerReset or TransitionCause.LocalStopSending)
+            {
+                _receiveAbort ??= new StreamAbortedException(StreamHalf.Receive, (long)(transition.Receive.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerReset);
+            }
         }
 
         if (transition.Cause is TransitionCause.PeerReset or TransitionCause.PeerStopSending)
