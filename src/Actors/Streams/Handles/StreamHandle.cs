@@ -26,6 +26,8 @@ public sealed class StreamHandle : IAsyncDisposable
     private int _receiveState;
     private int _released;
     private volatile bool _endOfStreamRead;
+    private volatile StreamAbortedException? _sendAbort;
+    private volatile StreamAbortedException? _receiveAbort;
     private volatile bool _ended;
 
     internal StreamHandle(StreamHandleStamp stamp, QuicConnectionRole role, IActorRef connection, GenerationTracker generations)
@@ -85,6 +87,11 @@ public sealed class StreamHandle : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(deadline), d, "A read deadline cannot be negative.");
         }
 
+        if (_receiveAbort is { } aborted)
+        {
+            return Task.FromException<int>(aborted);
+        }
+
         if (_endOfStreamRead)
         {
             return Task.FromResult(0);
@@ -107,6 +114,11 @@ public sealed class StreamHandle : IAsyncDisposable
         if (!CanWrite)
         {
             throw new InvalidOperationException($"Stream {StreamId} has no send half at this endpoint.");
+        }
+
+        if (_sendAbort is { } aborted)
+        {
+            return Task.FromException(aborted);
         }
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -152,16 +164,24 @@ public sealed class StreamHandle : IAsyncDisposable
 
     internal void MarkEndOfStreamRead() => _endOfStreamRead = true;
 
-    /// <summary>Called by the stream actor, on its thread, for each transition.</summary>
+    /// <summary>Called by the stream actor, on its thread, for each transition; remembers the abort that ended a half so later operations report it.</summary>
     internal void Publish(in StreamTransition transition)
     {
         if (transition.Half == StreamHalf.Send)
         {
             Volatile.Write(ref _sendState, (int)transition.Send.To);
+            if (transition.Send.To == Streams.SendState.ResetSent)
+            {
+                _sendAbort ??= new StreamAbortedException(StreamHalf.Send, (long)(transition.Send.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerStopSending);
+            }
         }
         else
         {
             Volatile.Write(ref _receiveState, (int)transition.Receive.To);
+            if (transition.Cause is TransitionCause.PeerReset or TransitionCause.LocalStopSending)
+            {
+                _receiveAbort ??= new StreamAbortedException(StreamHalf.Receive, (long)(transition.Receive.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerReset);
+            }
         }
 
         foreach (var observer in Volatile.Read(ref _observers))
