@@ -90,6 +90,42 @@ public sealed class ConnectionActorSpec(ITestOutputHelper output) : QuicActors.T
         Assert.Throws<StaleHandleException>(() => { _ = stream.ReadAsync(new byte[1]); });
     }
 
+    [Fact]
+    public async Task A_unidirectional_stream_has_one_half_per_side_and_its_slot_comes_back()
+    {
+        var received = new TaskCompletionSource<(int Bytes, bool CanWrite)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await StreamSpecHost.StartAsync(Sys, VirtualTime!, 10, LingerPolicy.RawMode, async (stream, _) =>
+        {
+            var buffer = new byte[256];
+            var total = 0;
+            int n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+            {
+                total += n;
+            }
+
+            received.TrySetResult((total, stream.CanWrite));
+        });
+
+        var stream = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Unidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+        Assert.False(stream.CanRead);
+        Assert.Null(stream.ReceiveState);
+        Assert.Throws<InvalidOperationException>(() => { _ = stream.ReadAsync(new byte[1]); });
+        await stream.WriteAsync(new byte[100], completeWrites: true).WaitAsync(Wait);
+        Assert.Equal((100, false), await received.Task.WaitAsync(Wait));
+
+        var deadline = DateTime.UtcNow + Wait;
+        ConnectionStatus status;
+        do
+        {
+            status = await ConnectionActor.GetStatusAsync(host.ServerActor);
+            await Task.Delay(10);
+        }
+        while (status.LiveStreams != 0 && DateTime.UtcNow < deadline);
+        Assert.Equal(0, status.LiveStreams);
+        Assert.Empty(status.InvariantViolations);
+    }
+
     private sealed class Recorder(List<StreamTransition> seen, TaskCompletionSource completed) : IObserver<StreamTransition>
     {
         public void OnCompleted() => completed.TrySetResult();
