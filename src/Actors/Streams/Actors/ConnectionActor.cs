@@ -17,6 +17,7 @@ namespace QuicActors.Streams;
 /// <remarks>The actor does not dispose the connection; whoever created the connection does.</remarks>
 public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 {
+    private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
     private readonly IQuicEngineConnection _connection;
     private readonly ConnectionActorSettings _settings;
     private readonly GenerationTracker _generations;
@@ -105,6 +106,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _waitingOpens.Clear();
     }
+
+    /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
     /// <summary>The one pump per connection: every engine event becomes a message, in order.</summary>
     private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self)

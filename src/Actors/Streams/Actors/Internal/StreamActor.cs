@@ -26,6 +26,9 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
     private long _releasedAt;
     private long _finSentAt;
     private long _drained;
+    private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
+    private bool _sendReported;
+    private bool _receiveReported;
     private bool _released;
     private bool _drainAsked;
     private bool _stopSendingSent;
@@ -81,7 +84,28 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         }
     }
 
-    protected override void PostStop() => _handle.Complete();
+    /// <summary>
+    /// A half that throws is stopped, never restarted: a restart would forget its RFC state. Its slot still comes back,
+    /// because a stream that stops reports every half it had as terminal (see <see cref="PostStop"/>).
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
+
+    protected override void PostStop()
+    {
+        // Normally every half already reported. After a failure, report the rest: the engine's ReleaseStream aborts a
+        // half that is not terminal (code 0), so the slot is not leaked.
+        if (_handle.CanWrite && !_sendReported)
+        {
+            Context.Parent.Tell(new HalfTerminal(_handle.StreamId, StreamHalf.Send), Self);
+        }
+
+        if (_handle.CanRead && !_receiveReported)
+        {
+            Context.Parent.Tell(new HalfTerminal(_handle.StreamId, StreamHalf.Receive), Self);
+        }
+
+        _handle.Complete();
+    }
 
     private void ToReceive(object message, Action? whenAbsent)
     {
@@ -156,6 +180,8 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         _handle.Publish(transition);
         if (transition.IsTerminal)
         {
+            _sendReported |= transition.Half == StreamHalf.Send;
+            _receiveReported |= transition.Half == StreamHalf.Receive;
             Context.Parent.Tell(new HalfTerminal(_handle.StreamId, transition.Half), Self);
         }
 
