@@ -21,10 +21,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly IQuicEngineConnection _connection;
     private readonly ConnectionActorSettings _settings;
     private readonly GenerationTracker _generations;
-    private readonly StreamCreditLedger _bidirectional;
-    private readonly StreamCreditLedger _unidirectional;
+    private StreamCreditLedger _bidirectional;
+    private StreamCreditLedger _unidirectional;
     private readonly Dictionary<long, StreamEntry> _streams = [];
-    private readonly Dictionary<IActorRef, QuicStreamId> _streamsByActor = [];
+    private readonly Dictionary<IActorRef, StreamHandleStamp> _streamsByActor = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
     private TimeProvider _time = TimeProvider.System;
@@ -36,19 +36,20 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _connection = connection;
         _settings = settings;
         _generations = new GenerationTracker(settings.ConnectionId);
-        _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit);
-        _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit);
+        _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
+        _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
         Receive<PeerStreamOpened>(OnPeerStreamOpened);
         Receive<StreamEvent>(OnStreamEvent);
         Receive<HandshakeCompleted>(OnHandshakeCompleted);
         Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
         Receive<ConnectionClosed>(OnConnectionClosed);
+        Receive<EarlyDataRejected>(OnEarlyDataRejected);
         Receive<DatagramReceived>(d => d.Dispose());
         Receive<EngineEvent>(_ => { });
         Receive<OpenStreamRequest>(OnOpenStream);
         Receive<OpenDeadline>(_ => ExpireOpens());
         Receive<IStreamCommand>(OnStreamCommand);
-        Receive<HalfTerminal>(h => ApplyRelease(h.StreamId, LedgerFor(h.StreamId).OnHalfTerminal(h.StreamId, h.Half)));
+        Receive<HalfTerminal>(OnHalfTerminal);
         Receive<Terminated>(OnStreamActorTerminated);
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
     }
@@ -175,9 +176,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private StreamHandle SpawnStream(QuicStreamId streamId)
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
-        var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, handle, _settings.Linger, _time), "stream-" + streamId.ToString()));
+        var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
+        var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name));
         _streams.Add(streamId.Value, new StreamEntry(actor, handle));
-        _streamsByActor.Add(actor, streamId);
+        _streamsByActor.Add(actor, handle.Stamp);
         return handle;
     }
 
@@ -221,13 +223,49 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnStreamActorTerminated(Terminated terminated)
     {
-        if (!_streamsByActor.Remove(terminated.ActorRef, out var streamId))
+        if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp) || !_generations.IsCurrent(stamp))
         {
+            // A stream of an ended generation: its ledger was discarded with it.
             return;
         }
 
-        _streams.Remove(streamId.Value);
-        ApplyRelease(streamId, LedgerFor(streamId).OnStreamTerminated(streamId));
+        _streams.Remove(stamp.StreamId.Value);
+        ApplyRelease(stamp.StreamId, LedgerFor(stamp.StreamId).OnStreamTerminated(stamp.StreamId));
+    }
+
+    private void OnHalfTerminal(HalfTerminal terminal)
+    {
+        if (_generations.IsCurrent(terminal.Stamp))
+        {
+            var streamId = terminal.Stamp.StreamId;
+            ApplyRelease(streamId, LedgerFor(streamId).OnHalfTerminal(streamId, terminal.Half));
+        }
+    }
+
+    /// <summary>
+    /// 0-RTT was rejected (RFC 9001 §4.6.2): the engine discarded the early streams and restarts stream IDs at 0. Begin
+    /// the next generation so every old handle is inert, end the old streams as discarded (no frame), rebuild the
+    /// ledgers from the 1-RTT limits (the handshake's parameters follow), and carry waiting opens over to the new ledger.
+    /// </summary>
+    private void OnEarlyDataRejected(EarlyDataRejected rejected)
+    {
+        var generation = _generations.BeginNextGeneration();
+        Context.System.Log.Information("Connection {ConnectionId}: 0-RTT rejected, {Count} early streams discarded; now {Generation}", _settings.ConnectionId, rejected.DiscardedStreams.Count, generation);
+        foreach (var entry in _streams.Values)
+        {
+            entry.Actor.Tell(GenerationDiscarded.Instance, Self);
+        }
+
+        _streams.Clear();
+        _bidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Bidirectional, _settings.InboundBidirectionalLimit);
+        _unidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Unidirectional, _settings.InboundUnidirectionalLimit);
+        var waiting = _waitingOpens.Values.ToList();
+        _waitingOpens.Clear();
+        foreach (var request in waiting)
+        {
+            // The wait starts again with the full timeout: nothing was opened, and the new ledger has no record of it.
+            OnOpenStream(request);
+        }
     }
 
     private void ApplyRelease(QuicStreamId streamId, StreamReleaseDecision decision)

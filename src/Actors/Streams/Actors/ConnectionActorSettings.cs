@@ -15,6 +15,15 @@ public sealed record ConnectionActorSettings
     /// <summary>Our MAX_STREAMS for the peer's unidirectional streams; must equal the engine's setting.</summary>
     public long InboundUnidirectionalLimit { get; init; } = 100;
 
+    /// <summary>
+    /// The peer's bidirectional MAX_STREAMS known before the handshake completes: for 0-RTT, the limit remembered with
+    /// the resumption ticket (RFC 9000 §7.4.1). 0 makes local opens wait for the handshake.
+    /// </summary>
+    public long InitialOutboundBidirectionalCredit { get; init; }
+
+    /// <summary>The peer's unidirectional MAX_STREAMS known before the handshake completes (0-RTT); see <see cref="InitialOutboundBidirectionalCredit"/>.</summary>
+    public long InitialOutboundUnidirectionalCredit { get; init; }
+
     /// <summary>What happens to a stream the application let go of with a half not terminal.</summary>
     public LingerPolicy Linger { get; init; } = LingerPolicy.Default;
 

@@ -12,6 +12,7 @@ namespace QuicActors.Streams.Internal;
 internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
 {
     private readonly IQuicEngineConnection _connection;
+    private readonly GenerationTracker _generations;
     private readonly StreamHandleStamp _stamp;
     private readonly StreamHandle _handle;
     private readonly Queue<StreamDataReceived> _chunks = new();
@@ -23,9 +24,10 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
     private bool _draining;
     private long? _localAbortCode;
 
-    public ReceiveHalfActor(IQuicEngineConnection connection, StreamHandleStamp stamp, StreamHandle handle)
+    public ReceiveHalfActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp, StreamHandle handle)
     {
         _connection = connection;
+        _generations = generations;
         _stamp = stamp;
         _handle = handle;
         Receive<StreamDataReceived>(OnData);
@@ -34,6 +36,11 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
         Receive<AbortCommand>(OnAbort);
         Receive<PeerResetStream>(OnPeerReset);
         Receive<DrainReceive>(_ => OnDrain());
+        Receive<GenerationDiscarded>(_ =>
+        {
+            FailReads(new StaleHandleException(_stamp, _generations.Current.Generation));
+            Publish(_half.OnGenerationDiscarded());
+        });
         Receive<ConnectionClosed>(_ =>
         {
             FailReads(new InvalidOperationException($"Stream {_stamp.StreamId}: the connection closed."));
@@ -43,8 +50,8 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IQuicEngineConnection connection, StreamHandleStamp stamp, StreamHandle handle) =>
-        Kernel.Props.Create(() => new ReceiveHalfActor(connection, stamp, handle));
+    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp, StreamHandle handle) =>
+        Kernel.Props.Create(() => new ReceiveHalfActor(connection, generations, stamp, handle));
 
     protected override void PostStop()
     {
@@ -99,7 +106,8 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
         FailReads(new StreamAbortedException(StreamHalf.Receive, abort.ErrorCode, byPeer: false));
         DiscardChunks(consume: false);
         var step = _half.StopSending((ulong)abort.ErrorCode);
-        if (step.Action.Kind == StreamActionKind.SendStopSending)
+        // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
+        if (step.Action.Kind == StreamActionKind.SendStopSending && _generations.IsCurrent(_stamp))
         {
             try
             {
@@ -214,6 +222,11 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
         }
 
         _half.OnBytesRead(count);
+        if (!_generations.IsCurrent(_stamp))
+        {
+            return;
+        }
+
         try
         {
             _connection.Consume(_stamp.StreamId, count);

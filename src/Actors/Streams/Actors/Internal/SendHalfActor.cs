@@ -11,14 +11,16 @@ namespace QuicActors.Streams.Internal;
 internal sealed class SendHalfActor : ReceiveActor
 {
     private readonly IQuicEngineConnection _connection;
+    private readonly GenerationTracker _generations;
     private readonly StreamHandleStamp _stamp;
     private readonly List<TaskCompletionSource> _pendingWrites = [];
     private SendHalf _half;
     private bool _resetByPeer;
 
-    public SendHalfActor(IQuicEngineConnection connection, StreamHandleStamp stamp)
+    public SendHalfActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp)
     {
         _connection = connection;
+        _generations = generations;
         _stamp = stamp;
         Receive<WriteCommand>(OnWrite);
         Receive<AbortCommand>(c =>
@@ -35,13 +37,25 @@ internal sealed class SendHalfActor : ReceiveActor
         Receive<StreamFinAcknowledged>(_ => Publish(_half.OnAllDataAcknowledged()));
         Receive<StreamResetAcknowledged>(_ => Publish(_half.OnResetAcknowledged()));
         Receive<ConnectionClosed>(_ => Publish(_half.OnConnectionClosed()));
+        Receive<GenerationDiscarded>(_ =>
+        {
+            FailPendingWrites(new StaleHandleException(_stamp, _generations.Current.Generation));
+            Publish(_half.OnGenerationDiscarded());
+        });
     }
 
-    public static Props Props(IQuicEngineConnection connection, StreamHandleStamp stamp) =>
-        Kernel.Props.Create(() => new SendHalfActor(connection, stamp));
+    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp) =>
+        Kernel.Props.Create(() => new SendHalfActor(connection, generations, stamp));
 
     private void OnWrite(WriteCommand command)
     {
+        // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
+        if (!_generations.IsCurrent(_stamp))
+        {
+            command.Fail(new StaleHandleException(_stamp, _generations.Current.Generation));
+            return;
+        }
+
         var step = command.Data.IsEmpty ? default : _half.Write(command.Data.Length);
         if (step.IsFailure)
         {
@@ -115,7 +129,7 @@ internal sealed class SendHalfActor : ReceiveActor
 
     private void Publish(StepResult<SendState> step, long localAbortCode = 0)
     {
-        if (step.Action.Kind == StreamActionKind.SendResetStream)
+        if (step.Action.Kind == StreamActionKind.SendResetStream && _generations.IsCurrent(_stamp))
         {
             try
             {

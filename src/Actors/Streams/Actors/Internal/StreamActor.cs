@@ -13,6 +13,7 @@ namespace QuicActors.Streams.Internal;
 internal sealed class StreamActor : ReceiveActor, IWithTimers
 {
     private readonly IQuicEngineConnection _connection;
+    private readonly GenerationTracker _generations;
     private readonly StreamHandle _handle;
     private readonly LingerPolicy _linger;
     private readonly TimeProvider _time;
@@ -35,9 +36,10 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
     private bool _finAsked;
     private bool _resetSent;
 
-    public StreamActor(IQuicEngineConnection connection, StreamHandle handle, LingerPolicy linger, TimeProvider time)
+    public StreamActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time)
     {
         _connection = connection;
+        _generations = generations;
         _handle = handle;
         _linger = linger;
         _time = time;
@@ -59,26 +61,31 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
             _send?.Tell(e, Self);
             _receive?.Tell(e, Self);
         });
+        Receive<GenerationDiscarded>(e =>
+        {
+            _send?.Tell(e, Self);
+            _receive?.Tell(e, Self);
+        });
         Receive<Terminated>(OnChildTerminated);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IQuicEngineConnection connection, StreamHandle handle, LingerPolicy linger, TimeProvider time) =>
-        Kernel.Props.Create(() => new StreamActor(connection, handle, linger, time));
+    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time) =>
+        Kernel.Props.Create(() => new StreamActor(connection, generations, handle, linger, time));
 
     protected override void PreStart()
     {
         if (_handle.CanWrite)
         {
-            _send = Context.Watch(Context.ActorOf(SendHalfActor.Props(_connection, _handle.Stamp), "send"));
+            _send = Context.Watch(Context.ActorOf(SendHalfActor.Props(_connection, _generations, _handle.Stamp), "send"));
             _sendState = SendState.Ready;
             _liveChildren++;
         }
 
         if (_handle.CanRead)
         {
-            _receive = Context.Watch(Context.ActorOf(ReceiveHalfActor.Props(_connection, _handle.Stamp, _handle), "receive"));
+            _receive = Context.Watch(Context.ActorOf(ReceiveHalfActor.Props(_connection, _generations, _handle.Stamp, _handle), "receive"));
             _receiveState = ReceiveState.Recv;
             _liveChildren++;
         }
@@ -96,12 +103,12 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         // half that is not terminal (code 0), so the slot is not leaked.
         if (_handle.CanWrite && !_sendReported)
         {
-            Context.Parent.Tell(new HalfTerminal(_handle.StreamId, StreamHalf.Send), Self);
+            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, StreamHalf.Send), Self);
         }
 
         if (_handle.CanRead && !_receiveReported)
         {
-            Context.Parent.Tell(new HalfTerminal(_handle.StreamId, StreamHalf.Receive), Self);
+            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, StreamHalf.Receive), Self);
         }
 
         _handle.Complete();
@@ -182,7 +189,7 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         {
             _sendReported |= transition.Half == StreamHalf.Send;
             _receiveReported |= transition.Half == StreamHalf.Receive;
-            Context.Parent.Tell(new HalfTerminal(_handle.StreamId, transition.Half), Self);
+            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, transition.Half), Self);
         }
 
         if (_released)

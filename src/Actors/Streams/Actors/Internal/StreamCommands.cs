@@ -45,8 +45,14 @@ internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Tim
 /// <summary>A half actor published a transition to its stream actor.</summary>
 internal sealed record HalfTransitioned(StreamTransition Transition);
 
-/// <summary>A stream actor reports to its connection that one half is terminal.</summary>
-internal sealed record HalfTerminal(QuicStreamId StreamId, StreamHalf Half);
+/// <summary>A stream actor reports to its connection that one half is terminal; ignored when <see cref="Stamp"/> is of an ended generation.</summary>
+internal sealed record HalfTerminal(StreamHandleStamp Stamp, StreamHalf Half);
+
+/// <summary>The stream's generation ended (0-RTT rejected): its halves end as discarded, without a frame.</summary>
+internal sealed class GenerationDiscarded
+{
+    public static readonly GenerationDiscarded Instance = new();
+}
 
 /// <summary>The receive half drained (read and discarded) more bytes under the linger policy.</summary>
 internal sealed record ReceiveDrained(long TotalBytes);
