@@ -3,6 +3,7 @@ using QuicActors.Kernel;
 using QuicActors.Streams;
 using QuicActors.TestKit;
 using QuicActors.Transport;
+using QuicActors.Transport.Events;
 using QuicActors.Transport.InMemory;
 
 namespace QuicActors.Actors.Tests.Streams.Specs;
@@ -62,6 +63,49 @@ internal sealed class StreamSpecHost : IAsyncDisposable
         }), "server");
         host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
         return host;
+    }
+
+    /// <summary>
+    /// A server with <paramref name="earlyData"/> and a client that resumes with a ticket from a first connection and
+    /// starts in 0-RTT. The server connection actor starts in <see cref="AcceptServerAsync"/>.
+    /// </summary>
+    public static async Task<StreamSpecHost> StartResumedAsync(ActorSystem system, VirtualTimeProvider time, EarlyDataPolicy earlyData)
+    {
+        var host = new StreamSpecHost(time);
+        host._listener = await host._serverEngine.ListenAsync(new QuicListenerOptions
+        {
+            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            ApplicationProtocols = ["spec"],
+            Transport = new QuicTransportParameters(),
+            EarlyData = earlyData,
+        });
+        var options = new QuicClientOptions { RemoteEndPoint = host._listener.LocalEndPoint, ApplicationProtocols = ["spec"] };
+        QuicResumptionTicket? ticket = null;
+        await using (var first = await host._clientEngine.ConnectAsync(options).AsTask().WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await using var accepted = await host._listener.AcceptConnectionAsync(timeout.Token);
+            while (ticket is null && await first.Events.WaitToReadAsync(timeout.Token))
+            {
+                while (first.Events.TryRead(out var engineEvent))
+                {
+                    (engineEvent as IDisposable)?.Dispose();
+                    ticket ??= (engineEvent as ResumptionTicketReceived)?.Ticket;
+                }
+            }
+        }
+
+        host._client = await host._clientEngine.ConnectAsync(options with { ResumptionTicket = ticket, EnableEarlyData = true }).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2, InitialOutboundBidirectionalCredit = 100 }), "client");
+        return host;
+    }
+
+    /// <summary>Accepts the resumed connection on the server and starts its connection actor with <paramref name="handler"/>.</summary>
+    public async Task AcceptServerAsync(ActorSystem system, Func<StreamHandle, CancellationToken, Task> handler)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        _server = await _listener!.AcceptConnectionAsync(timeout.Token);
+        ServerActor = system.ActorOf(ConnectionActor.Props(_server, new ConnectionActorSettings { ConnectionId = 1, StreamHandler = handler }), "server");
     }
 
     /// <summary>Closes the client's connection (application code 0).</summary>
