@@ -27,6 +27,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, StreamHandleStamp> _streamsByActor = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
+    private readonly LeakDetector? _leaks;
+    private readonly List<LeakReport> _leakReports = [];
     private TimeProvider _time = TimeProvider.System;
     private long _origin;
     private long _nextRequestId;
@@ -36,6 +38,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _connection = connection;
         _settings = settings;
         _generations = new GenerationTracker(settings.ConnectionId);
+        _leaks = settings.LeakDeadline is { } leakDeadline ? new LeakDetector(leakDeadline) : null;
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
         Receive<PeerStreamOpened>(OnPeerStreamOpened);
@@ -51,6 +54,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<IStreamCommand>(OnStreamCommand);
         Receive<HalfTerminal>(OnHalfTerminal);
         Receive<Terminated>(OnStreamActorTerminated);
+        Receive<StreamHalfStates>(OnStreamHalfStates);
+        Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
     }
 
@@ -180,6 +185,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name));
         _streams.Add(streamId.Value, new StreamEntry(actor, handle));
         _streamsByActor.Add(actor, handle.Stamp);
+        if (_leaks is not null)
+        {
+            _leaks.Register(streamId, Now, StateName(handle.SendState), StateName(handle.ReceiveState));
+            ScheduleLeakScan();
+        }
+
         return handle;
     }
 
@@ -254,6 +265,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         foreach (var entry in _streams.Values)
         {
             entry.Actor.Tell(GenerationDiscarded.Instance, Self);
+            _leaks?.Unregister(entry.Handle.StreamId);
         }
 
         _streams.Clear();
@@ -275,6 +287,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
+        _leaks?.Unregister(streamId);
         try
         {
             _connection.ReleaseStream(streamId);
@@ -300,6 +313,44 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _waitingOpens.Clear();
     }
+
+    private void OnStreamHalfStates(StreamHalfStates states)
+    {
+        if (_leaks is not null && _generations.IsCurrent(states.Stamp))
+        {
+            _leaks.UpdateHalfStates(states.Stamp.StreamId, StateName(states.Send), StateName(states.Receive));
+        }
+    }
+
+    private void ScanForLeaks()
+    {
+        if (_leaks is null)
+        {
+            return;
+        }
+
+        _leakReports.Clear();
+        _leaks.Scan(Now, _leakReports);
+        foreach (var report in _leakReports)
+        {
+            Context.System.Log.Warning("Connection {ConnectionId}: stream leak: {Report}", _settings.ConnectionId, report);
+            Context.System.EventStream.Publish(report);
+        }
+
+        ScheduleLeakScan();
+    }
+
+    private void ScheduleLeakScan()
+    {
+        if (_leaks?.NextDue() is { } due)
+        {
+            var delay = due - Now;
+            Timers.StartSingleTimer(LeakScan.Instance, LeakScan.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        }
+    }
+
+    private static string StateName<TState>(TState? state)
+        where TState : struct, Enum => state is { } value ? value.ToString() : LeakDetector.AbsentHalf;
 
     private ConnectionStatus Status()
     {

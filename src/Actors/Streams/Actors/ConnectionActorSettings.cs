@@ -30,6 +30,12 @@ public sealed record ConnectionActorSettings
     /// <summary>Run for each stream the peer opens; returning releases the stream to <see cref="Linger"/>. Null: peer streams are released at once.</summary>
     public Func<StreamHandle, CancellationToken, Task>? StreamHandler { get; init; }
 
+    /// <summary>
+    /// A stream still alive this long after it opened is reported (a warning in the log, and a <see cref="LeakReport"/>
+    /// on the actor system's event stream), again at each further multiple; null turns the leak detector off.
+    /// </summary>
+    public TimeSpan? LeakDeadline { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The code both directions of a stream are aborted with when its <see cref="StreamHandler"/> throws.</summary>
     public long HandlerFailureErrorCode { get; init; } = 0x101;
 }

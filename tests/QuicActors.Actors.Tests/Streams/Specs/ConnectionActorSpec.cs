@@ -126,6 +126,33 @@ public sealed class ConnectionActorSpec(ITestOutputHelper output) : QuicActors.T
         Assert.Empty(status.InvariantViolations);
     }
 
+    [Fact]
+    public async Task The_leak_detector_reports_a_stream_past_its_deadline_with_both_half_states()
+    {
+        Sys.EventStream.Subscribe<LeakReport>(TestActor);
+        await using var host = await StreamSpecHost.StartAsync(Sys, VirtualTime!, 10, LingerPolicy.RawMode, async (stream, _) =>
+        {
+            // Reads the request but never its EOF, and never answers: in raw mode the stream stays.
+            var n = 0;
+            while (n < 64)
+            {
+                n += await stream.ReadAsync(new byte[64 - n]);
+            }
+        }, leakDeadline: TimeSpan.FromSeconds(5));
+
+        var stream = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+        await stream.WriteAsync(new byte[64], completeWrites: true).WaitAsync(Wait);
+        await Task.Delay(100);
+        Advance(TimeSpan.FromSeconds(4));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Advance(TimeSpan.FromSeconds(1));
+        var report = ExpectMsg<LeakReport>();
+        Assert.Equal(0, report.StreamId.Value);
+        Assert.Equal(1, report.Crossings);
+        Assert.Equal(nameof(SendState.Ready), report.SendHalfState);
+        Assert.Equal(nameof(ReceiveState.DataRecvd), report.ReceiveHalfState);
+    }
+
     private sealed class Recorder(List<StreamTransition> seen, TaskCompletionSource completed) : IObserver<StreamTransition>
     {
         public void OnCompleted() => completed.TrySetResult();

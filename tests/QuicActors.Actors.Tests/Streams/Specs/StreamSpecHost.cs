@@ -35,7 +35,8 @@ internal sealed class StreamSpecHost : IAsyncDisposable
         VirtualTimeProvider time,
         int inboundBidirectionalLimit,
         LingerPolicy serverLinger,
-        Func<StreamHandle, CancellationToken, Task> handler)
+        Func<StreamHandle, CancellationToken, Task> handler,
+        TimeSpan? leakDeadline = null)
     {
         var host = new StreamSpecHost(time);
         var transport = new QuicTransportParameters { MaxInboundBidirectionalStreams = inboundBidirectionalLimit };
@@ -60,6 +61,7 @@ internal sealed class StreamSpecHost : IAsyncDisposable
             InboundBidirectionalLimit = inboundBidirectionalLimit,
             Linger = serverLinger,
             StreamHandler = handler,
+            LeakDeadline = leakDeadline ?? new ConnectionActorSettings().LeakDeadline,
         }), "server");
         host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
         return host;

@@ -185,6 +185,7 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         }
 
         _handle.Publish(transition);
+        Context.Parent.Tell(new StreamHalfStates(_handle.Stamp, _sendState, _receiveState), Self);
         if (transition.IsTerminal)
         {
             _sendReported |= transition.Half == StreamHalf.Send;

@@ -81,3 +81,12 @@ internal sealed record ReadDeadline(long ReadId);
 /// <summary>Asks the connection actor for a <see cref="ConnectionStatus"/> snapshot.</summary>
 internal sealed record StatusQuery(TaskCompletionSource<ConnectionStatus> Completion);
 
+
+/// <summary>A stream actor's half states after a transition, for the connection's leak detector.</summary>
+internal sealed record StreamHalfStates(StreamHandleStamp Stamp, SendState? Send, ReceiveState? Receive);
+
+/// <summary>The leak detector's scan timer fired.</summary>
+internal sealed class LeakScan
+{
+    public static readonly LeakScan Instance = new();
+}
