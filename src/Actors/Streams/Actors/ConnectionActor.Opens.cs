@@ -1,0 +1,104 @@
+using QuicActors.Streams.Internal;
+using QuicActors.Transport;
+using QuicActors.Transport.Events;
+
+namespace QuicActors.Streams;
+
+/// <summary>Local opens: a FIFO of waiting opens with deadlines, fed by the peer's MAX_STREAMS (RFC 9000 §4.6).</summary>
+public sealed partial class ConnectionActor
+{
+    private TimeSpan Now => _time.GetElapsedTime(_origin);
+
+    private void OnHandshakeCompleted(HandshakeCompleted completed)
+    {
+        GrantCredit(StreamDirection.Bidirectional, completed.PeerParameters.MaxInboundBidirectionalStreams);
+        GrantCredit(StreamDirection.Unidirectional, completed.PeerParameters.MaxInboundUnidirectionalStreams);
+    }
+
+    private void GrantCredit(StreamDirection direction, long maxStreams)
+    {
+        _scratch.Clear();
+        LedgerFor(direction).OnCreditGranted(maxStreams, _scratch);
+        foreach (var requestId in _scratch)
+        {
+            if (_waitingOpens.Remove(requestId, out var request))
+            {
+                Open(request);
+            }
+        }
+
+        ScheduleOpenDeadline();
+    }
+
+    private void OnOpenStream(OpenStreamRequest request)
+    {
+        var requestId = ++_nextRequestId;
+        switch (LedgerFor(request.Direction).TryEnqueueOpen(requestId, Now + request.Timeout))
+        {
+            case OutboundOpenOutcome.Proceed:
+                Open(request);
+                break;
+            case OutboundOpenOutcome.Queued:
+                _waitingOpens.Add(requestId, request);
+                ScheduleOpenDeadline();
+                break;
+            default:
+                request.Completion.TrySetException(new InvalidOperationException($"Too many opens are waiting for {request.Direction} stream credit."));
+                break;
+        }
+    }
+
+    private void Open(OpenStreamRequest request)
+    {
+        QuicStreamId streamId;
+        try
+        {
+            if (!_connection.TryOpenStream(request.Direction, out streamId))
+            {
+                request.Completion.TrySetException(new InvalidOperationException($"The engine refused to open a {request.Direction} stream although the peer's credit allows it."));
+                return;
+            }
+        }
+        catch (QuicTransportException ex)
+        {
+            request.Completion.TrySetException(ex);
+            return;
+        }
+
+        LedgerFor(streamId).OnLocalStreamOpened(streamId);
+        request.Completion.TrySetResult(SpawnStream(streamId));
+    }
+
+    private void ExpireOpens()
+    {
+        _scratch.Clear();
+        var now = Now;
+        _bidirectional.ExpireWaiters(now, _scratch);
+        _unidirectional.ExpireWaiters(now, _scratch);
+        foreach (var requestId in _scratch)
+        {
+            if (_waitingOpens.Remove(requestId, out var request))
+            {
+                request.Completion.TrySetException(new TimeoutException($"No {request.Direction} stream credit from the peer within {request.Timeout}; nothing was opened."));
+            }
+        }
+
+        ScheduleOpenDeadline();
+    }
+
+    private void ScheduleOpenDeadline()
+    {
+        var next = Min(_bidirectional.NextWaiterDeadline, _unidirectional.NextWaiterDeadline);
+        if (next is { } deadline)
+        {
+            var delay = deadline - Now;
+            Timers.StartSingleTimer(OpenDeadline.Instance, OpenDeadline.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        }
+        else if (Timers.IsTimerActive(OpenDeadline.Instance))
+        {
+            Timers.Cancel(OpenDeadline.Instance);
+        }
+    }
+
+    private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+}

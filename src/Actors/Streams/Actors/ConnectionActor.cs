@@ -1,0 +1,369 @@
+using System.Threading.Channels;
+using QuicActors.Kernel;
+using QuicActors.Streams.Internal;
+using QuicActors.Transport;
+using QuicActors.Transport.Events;
+
+namespace QuicActors.Streams;
+
+/// <summary>
+/// Hosts one <see cref="IQuicEngineConnection"/>: pumps its events into the mailbox, keeps a
+/// <see cref="StreamCreditLedger"/> per direction and a <see cref="GenerationTracker"/>, spawns a stream actor per stream
+/// (the peer's, running <see cref="ConnectionActorSettings.StreamHandler"/>, and ours, opened with
+/// <see cref="OpenStreamAsync"/>), gates every handle command on the generation, and gives a stream slot back to the engine
+/// (<see cref="IQuicEngineConnection.ReleaseStream"/>) exactly when the ledger says so: once both halves are terminal and
+/// the stream actor stopped (invariants 1, 2 and 5).
+/// </summary>
+/// <remarks>The actor does not dispose the connection; whoever created the connection does.</remarks>
+public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
+{
+    private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
+    private readonly IQuicEngineConnection _connection;
+    private readonly ConnectionActorSettings _settings;
+    private readonly GenerationTracker _generations;
+    private StreamCreditLedger _bidirectional;
+    private StreamCreditLedger _unidirectional;
+    private readonly Dictionary<long, StreamEntry> _streams = [];
+    private readonly Dictionary<IActorRef, StreamHandleStamp> _streamsByActor = [];
+    private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
+    private readonly List<long> _scratch = [];
+    private readonly LeakDetector? _leaks;
+    private readonly List<LeakReport> _leakReports = [];
+    private TimeProvider _time = TimeProvider.System;
+    private long _origin;
+    private long _nextRequestId;
+
+    private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings)
+    {
+        _connection = connection;
+        _settings = settings;
+        _generations = new GenerationTracker(settings.ConnectionId);
+        _leaks = settings.LeakDeadline is { } leakDeadline ? new LeakDetector(leakDeadline) : null;
+        _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
+        _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
+        Receive<PeerStreamOpened>(OnPeerStreamOpened);
+        Receive<StreamEvent>(OnStreamEvent);
+        Receive<HandshakeCompleted>(OnHandshakeCompleted);
+        Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
+        Receive<ConnectionClosed>(OnConnectionClosed);
+        Receive<EarlyDataRejected>(OnEarlyDataRejected);
+        Receive<DatagramReceived>(d => d.Dispose());
+        Receive<EngineEvent>(_ => { });
+        Receive<OpenStreamRequest>(OnOpenStream);
+        Receive<OpenDeadline>(_ => ExpireOpens());
+        Receive<IStreamCommand>(OnStreamCommand);
+        Receive<HalfTerminal>(OnHalfTerminal);
+        Receive<Terminated>(OnStreamActorTerminated);
+        Receive<StreamHalfStates>(OnStreamHalfStates);
+        Receive<LeakScan>(_ => ScanForLeaks());
+        Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
+    }
+
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for a connection actor hosting <paramref name="connection"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static Props Props(IQuicEngineConnection connection, ConnectionActorSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(settings);
+        return Kernel.Props.Create(() => new ConnectionActor(connection, settings));
+    }
+
+    /// <summary>
+    /// Opens a local stream through the connection actor <paramref name="connectionActor"/>, waiting in FIFO order at most
+    /// <paramref name="timeout"/> for the peer's stream credit (RFC 9000 §4.6).
+    /// </summary>
+    /// <exception cref="TimeoutException">No credit came within <paramref name="timeout"/>; nothing was opened.</exception>
+    public static Task<StreamHandle> OpenStreamAsync(IActorRef connectionActor, StreamDirection direction, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(connectionActor);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        var completion = new TaskCompletionSource<StreamHandle>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connectionActor.Tell(new OpenStreamRequest(direction, timeout, completion), ActorRefs.NoSender);
+        return completion.Task;
+    }
+
+    /// <summary>A snapshot of the connection actor's credit and stream bookkeeping.</summary>
+    public static Task<ConnectionStatus> GetStatusAsync(IActorRef connectionActor)
+    {
+        ArgumentNullException.ThrowIfNull(connectionActor);
+        var completion = new TaskCompletionSource<ConnectionStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connectionActor.Tell(new StatusQuery(completion), ActorRefs.NoSender);
+        return completion.Task;
+    }
+
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        _time = Context.System.Settings.TimeProvider;
+        _origin = _time.GetTimestamp();
+        _ = PumpAsync(_connection.Events, Self);
+    }
+
+    /// <inheritdoc/>
+    protected override void PostStop()
+    {
+        foreach (var open in _waitingOpens.Values)
+        {
+            open.Completion.TrySetException(new InvalidOperationException("The connection actor stopped."));
+        }
+
+        _waitingOpens.Clear();
+    }
+
+    /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
+
+    /// <summary>The one pump per connection: every engine event becomes a message, in order.</summary>
+    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self)
+    {
+        while (await events.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (events.TryRead(out var engineEvent))
+            {
+                self.Tell(engineEvent, ActorRefs.NoSender);
+            }
+        }
+    }
+
+    private StreamCreditLedger LedgerFor(QuicStreamId streamId) =>
+        streamId.Direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;
+
+    private StreamCreditLedger LedgerFor(StreamDirection direction) =>
+        direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;
+
+    private void OnPeerStreamOpened(PeerStreamOpened opened)
+    {
+        var outcome = LedgerFor(opened.StreamId).OnPeerStreamOpened(opened.StreamId);
+        if (outcome != PeerStreamOpenOutcome.Accepted)
+        {
+            Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, opened.StreamId, outcome);
+            return;
+        }
+
+        var handle = SpawnStream(opened.StreamId);
+        if (_settings.StreamHandler is { } handler)
+        {
+            _ = RunHandlerAsync(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
+        }
+        else
+        {
+            handle.Release();
+        }
+    }
+
+    private static async Task RunHandlerAsync(Func<StreamHandle, CancellationToken, Task> handler, StreamHandle handle, long failureCode, Serilog.ILogger log)
+    {
+        try
+        {
+            await Task.Run(() => handler(handle, handle.PeerAborted)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            log.Warning(ex, "Stream handler of {Stream} failed; aborting the stream with code {Code}", handle.Stamp, failureCode);
+            try
+            {
+                handle.Abort(StreamAbortDirection.Both, failureCode);
+            }
+            catch (StaleHandleException)
+            {
+                // The generation ended: the stream was discarded with it.
+            }
+        }
+        finally
+        {
+            handle.Release();
+        }
+    }
+
+    private StreamHandle SpawnStream(QuicStreamId streamId)
+    {
+        var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
+        var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
+        var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name));
+        _streams.Add(streamId.Value, new StreamEntry(actor, handle));
+        _streamsByActor.Add(actor, handle.Stamp);
+        if (_leaks is not null)
+        {
+            _leaks.Register(streamId, Now, StateName(handle.SendState), StateName(handle.ReceiveState));
+            ScheduleLeakScan();
+        }
+
+        return handle;
+    }
+
+    private void OnStreamEvent(StreamEvent streamEvent)
+    {
+        if (_streams.TryGetValue(streamEvent.StreamId.Value, out var entry))
+        {
+            entry.Actor.Tell(streamEvent, Self);
+        }
+        else if (streamEvent is IDisposable owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private void OnStreamCommand(IStreamCommand command)
+    {
+        try
+        {
+            _generations.ThrowIfNotAdmitted(command.Stamp);
+        }
+        catch (StaleHandleException ex)
+        {
+            command.Fail(ex);
+            return;
+        }
+
+        if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
+        {
+            entry.Actor.Tell(command, Self);
+        }
+        else if (command is ReadCommand read && read.Buffer.IsEmpty)
+        {
+            read.Completion.TrySetResult(0);
+        }
+        else
+        {
+            command.Fail(new InvalidOperationException($"Stream {command.Stamp.StreamId} has ended."));
+        }
+    }
+
+    private void OnStreamActorTerminated(Terminated terminated)
+    {
+        if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp) || !_generations.IsCurrent(stamp))
+        {
+            // A stream of an ended generation: its ledger was discarded with it.
+            return;
+        }
+
+        _streams.Remove(stamp.StreamId.Value);
+        ApplyRelease(stamp.StreamId, LedgerFor(stamp.StreamId).OnStreamTerminated(stamp.StreamId));
+    }
+
+    private void OnHalfTerminal(HalfTerminal terminal)
+    {
+        if (_generations.IsCurrent(terminal.Stamp))
+        {
+            var streamId = terminal.Stamp.StreamId;
+            ApplyRelease(streamId, LedgerFor(streamId).OnHalfTerminal(streamId, terminal.Half));
+        }
+    }
+
+    /// <summary>
+    /// 0-RTT was rejected (RFC 9001 §4.6.2): the engine discarded the early streams and restarts stream IDs at 0. Begin
+    /// the next generation so every old handle is inert, end the old streams as discarded (no frame), rebuild the
+    /// ledgers from the 1-RTT limits (the handshake's parameters follow), and carry waiting opens over to the new ledger.
+    /// </summary>
+    private void OnEarlyDataRejected(EarlyDataRejected rejected)
+    {
+        var generation = _generations.BeginNextGeneration();
+        Context.System.Log.Information("Connection {ConnectionId}: 0-RTT rejected, {Count} early streams discarded; now {Generation}", _settings.ConnectionId, rejected.DiscardedStreams.Count, generation);
+        foreach (var entry in _streams.Values)
+        {
+            entry.Actor.Tell(GenerationDiscarded.Instance, Self);
+            _leaks?.Unregister(entry.Handle.StreamId);
+        }
+
+        _streams.Clear();
+        _bidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Bidirectional, _settings.InboundBidirectionalLimit);
+        _unidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Unidirectional, _settings.InboundUnidirectionalLimit);
+        var waiting = _waitingOpens.Values.ToList();
+        _waitingOpens.Clear();
+        foreach (var request in waiting)
+        {
+            // The wait starts again with the full timeout: nothing was opened, and the new ledger has no record of it.
+            OnOpenStream(request);
+        }
+    }
+
+    private void ApplyRelease(QuicStreamId streamId, StreamReleaseDecision decision)
+    {
+        if (decision != StreamReleaseDecision.Release)
+        {
+            return;
+        }
+
+        _leaks?.Unregister(streamId);
+        try
+        {
+            _connection.ReleaseStream(streamId);
+        }
+        catch (QuicTransportException ex)
+        {
+            Context.System.Log.Debug(ex, "Connection {ConnectionId}: release of stream {StreamId} refused by the engine", _settings.ConnectionId, streamId);
+        }
+    }
+
+    private void OnConnectionClosed(ConnectionClosed closed)
+    {
+        _generations.Close();
+        foreach (var entry in _streams.Values)
+        {
+            entry.Actor.Tell(closed, Self);
+        }
+
+        foreach (var open in _waitingOpens.Values)
+        {
+            open.Completion.TrySetException(new InvalidOperationException($"The connection closed: {closed.Close}."));
+        }
+
+        _waitingOpens.Clear();
+    }
+
+    private void OnStreamHalfStates(StreamHalfStates states)
+    {
+        if (_leaks is not null && _generations.IsCurrent(states.Stamp))
+        {
+            _leaks.UpdateHalfStates(states.Stamp.StreamId, StateName(states.Send), StateName(states.Receive));
+        }
+    }
+
+    private void ScanForLeaks()
+    {
+        if (_leaks is null)
+        {
+            return;
+        }
+
+        _leakReports.Clear();
+        _leaks.Scan(Now, _leakReports);
+        foreach (var report in _leakReports)
+        {
+            Context.System.Log.Warning("Connection {ConnectionId}: stream leak: {Report}", _settings.ConnectionId, report);
+            Context.System.EventStream.Publish(report);
+        }
+
+        ScheduleLeakScan();
+    }
+
+    private void ScheduleLeakScan()
+    {
+        if (_leaks?.NextDue() is { } due)
+        {
+            var delay = due - Now;
+            Timers.StartSingleTimer(LeakScan.Instance, LeakScan.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        }
+    }
+
+    private static string StateName<TState>(TState? state)
+        where TState : struct, Enum => state is { } value ? value.ToString() : LeakDetector.AbsentHalf;
+
+    private ConnectionStatus Status()
+    {
+        var violations = new List<string>(_bidirectional.CheckInvariants());
+        violations.AddRange(_unidirectional.CheckInvariants());
+        return new ConnectionStatus(
+            _bidirectional.InboundInUse,
+            _bidirectional.InboundAvailable,
+            _bidirectional.InboundReleased,
+            _streams.Count,
+            _bidirectional.WaitingOpenCount + _unidirectional.WaitingOpenCount,
+            violations);
+    }
+
+    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle);
+}

@@ -1,0 +1,163 @@
+using QuicActors.Kernel;
+using QuicActors.Transport;
+using QuicActors.Transport.Events;
+
+namespace QuicActors.Streams.Internal;
+
+/// <summary>
+/// Hosts the pure <see cref="SendHalf"/> (RFC 9000 §3.1) for one stream: applies local commands and engine events,
+/// carries out the frame each step asks for, publishes every transition once to its parent, and stops when terminal.
+/// </summary>
+internal sealed class SendHalfActor : ReceiveActor
+{
+    private readonly IQuicEngineConnection _connection;
+    private readonly GenerationTracker _generations;
+    private readonly StreamHandleStamp _stamp;
+    private readonly List<TaskCompletionSource> _pendingWrites = [];
+    private SendHalf _half;
+    private bool _resetByPeer;
+
+    public SendHalfActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp)
+    {
+        _connection = connection;
+        _generations = generations;
+        _stamp = stamp;
+        Receive<WriteCommand>(OnWrite);
+        Receive<AbortCommand>(c =>
+        {
+            FailPendingWrites(new StreamAbortedException(StreamHalf.Send, c.ErrorCode, byPeer: false));
+            Publish(_half.Abort((ulong)c.ErrorCode), localAbortCode: c.ErrorCode);
+        });
+        Receive<PeerStopSending>(e =>
+        {
+            _resetByPeer |= _half.ResetErrorCode is null;
+            FailPendingWrites(new StreamAbortedException(StreamHalf.Send, e.ApplicationErrorCode, byPeer: true));
+            Publish(_half.OnStopSending((ulong)e.ApplicationErrorCode), localAbortCode: e.ApplicationErrorCode);
+        });
+        Receive<StreamFinAcknowledged>(_ => Publish(_half.OnAllDataAcknowledged()));
+        Receive<StreamResetAcknowledged>(_ => Publish(_half.OnResetAcknowledged()));
+        Receive<ConnectionClosed>(_ => Publish(_half.OnConnectionClosed()));
+        Receive<GenerationDiscarded>(_ =>
+        {
+            FailPendingWrites(new StaleHandleException(_stamp, _generations.Current.Generation));
+            Publish(_half.OnGenerationDiscarded());
+        });
+    }
+
+    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp) =>
+        Kernel.Props.Create(() => new SendHalfActor(connection, generations, stamp));
+
+    private void OnWrite(WriteCommand command)
+    {
+        // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
+        if (!_generations.IsCurrent(_stamp))
+        {
+            command.Fail(new StaleHandleException(_stamp, _generations.Current.Generation));
+            return;
+        }
+
+        var step = command.Data.IsEmpty ? default : _half.Write(command.Data.Length);
+        if (step.IsFailure)
+        {
+            command.Fail(_half.ResetErrorCode is { } code
+                ? new StreamAbortedException(StreamHalf.Send, (long)code, _resetByPeer)
+                : new InvalidOperationException($"Stream {_stamp.StreamId}: cannot write in send state {_half.State} ({step.Error})."));
+            return;
+        }
+
+        PublishTransitions(step);
+        if (command.Fin)
+        {
+            var fin = _half.CompleteWrites();
+            if (fin.IsFailure || (!fin.Changed && _half.State != SendState.DataSent))
+            {
+                command.Fail(new InvalidOperationException($"Stream {_stamp.StreamId}: cannot complete writes in send state {_half.State}."));
+                return;
+            }
+
+            PublishTransitions(fin);
+        }
+
+        ValueTask write;
+        try
+        {
+            write = _connection.WriteAsync(_stamp.StreamId, command.Data, command.Fin);
+        }
+        catch (QuicTransportException ex)
+        {
+            command.Fail(ex);
+            return;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            command.Completion.TrySetResult();
+        }
+        else
+        {
+            // Remember the caller so an abort can fail it at once rather than when the engine gets round to it.
+            _pendingWrites.RemoveAll(static c => c.Task.IsCompleted);
+            _pendingWrites.Add(command.Completion);
+            _ = CompleteWhenWrittenAsync(write, command.Completion);
+        }
+
+        StopIfTerminal();
+    }
+
+    private static async Task CompleteWhenWrittenAsync(ValueTask write, TaskCompletionSource completion)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            completion.TrySetException(ex);
+        }
+    }
+
+    private void FailPendingWrites(Exception exception)
+    {
+        foreach (var completion in _pendingWrites)
+        {
+            completion.TrySetException(exception);
+        }
+
+        _pendingWrites.Clear();
+    }
+
+    private void Publish(StepResult<SendState> step, long localAbortCode = 0)
+    {
+        if (step.Action.Kind == StreamActionKind.SendResetStream && _generations.IsCurrent(_stamp))
+        {
+            try
+            {
+                _connection.ResetStream(_stamp.StreamId, localAbortCode);
+            }
+            catch (QuicTransportException)
+            {
+                // The connection is gone: the half ends with the connection's close event.
+            }
+        }
+
+        PublishTransitions(step);
+        StopIfTerminal();
+    }
+
+    private void PublishTransitions(in StepResult<SendState> step)
+    {
+        foreach (var transition in step.Transitions)
+        {
+            Context.Parent.Tell(new HalfTransitioned(new StreamTransition(_stamp, StreamHalf.Send, transition, default)), Self);
+        }
+    }
+
+    private void StopIfTerminal()
+    {
+        if (_half.IsTerminal)
+        {
+            Context.Stop(Self);
+        }
+    }
+}

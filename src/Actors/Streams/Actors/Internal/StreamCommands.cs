@@ -1,0 +1,92 @@
+using QuicActors.Transport;
+
+namespace QuicActors.Streams.Internal;
+
+/// <summary>A command from a <see cref="StreamHandle"/>: it passes the connection actor's generation gate before any engine call.</summary>
+internal interface IStreamCommand
+{
+    StreamHandleStamp Stamp { get; }
+
+    /// <summary>Fails the command's caller, if it waits for an answer.</summary>
+    void Fail(Exception exception);
+}
+
+/// <summary>Read into <see cref="Buffer"/>; answered with the byte count (0 at EOF).</summary>
+internal sealed record ReadCommand(StreamHandleStamp Stamp, Memory<byte> Buffer, TimeSpan? Deadline, TaskCompletionSource<int> Completion) : IStreamCommand
+{
+    public void Fail(Exception exception) => Completion.TrySetException(exception);
+}
+
+/// <summary>Write <see cref="Data"/>, with FIN when <see cref="Fin"/>; answered once the engine took the bytes.</summary>
+internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte> Data, bool Fin, TaskCompletionSource Completion) : IStreamCommand
+{
+    public void Fail(Exception exception) => Completion.TrySetException(exception);
+}
+
+/// <summary>Abort one or both directions with <see cref="ErrorCode"/>.</summary>
+internal sealed record AbortCommand(StreamHandleStamp Stamp, StreamAbortDirection Direction, long ErrorCode) : IStreamCommand
+{
+    public void Fail(Exception exception)
+    {
+    }
+}
+
+/// <summary>The application is done with the stream (handler returned or handle disposed): the linger policy takes over.</summary>
+internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand
+{
+    public void Fail(Exception exception)
+    {
+    }
+}
+
+/// <summary>Open a local stream, waiting at most <see cref="Timeout"/> for credit.</summary>
+internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Timeout, TaskCompletionSource<StreamHandle> Completion);
+
+/// <summary>A half actor published a transition to its stream actor.</summary>
+internal sealed record HalfTransitioned(StreamTransition Transition);
+
+/// <summary>A stream actor reports to its connection that one half is terminal; ignored when <see cref="Stamp"/> is of an ended generation.</summary>
+internal sealed record HalfTerminal(StreamHandleStamp Stamp, StreamHalf Half);
+
+/// <summary>The stream's generation ended (0-RTT rejected): its halves end as discarded, without a frame.</summary>
+internal sealed class GenerationDiscarded
+{
+    public static readonly GenerationDiscarded Instance = new();
+}
+
+/// <summary>The receive half drained (read and discarded) more bytes under the linger policy.</summary>
+internal sealed record ReceiveDrained(long TotalBytes);
+
+/// <summary>The linger policy asks the receive half to read and discard everything, and to take a reset as read.</summary>
+internal sealed class DrainReceive
+{
+    public static readonly DrainReceive Instance = new();
+}
+
+/// <summary>The linger policy's recheck timer fired.</summary>
+internal sealed class LingerRecheck
+{
+    public static readonly LingerRecheck Instance = new();
+}
+
+/// <summary>The earliest waiting open's deadline passed.</summary>
+internal sealed class OpenDeadline
+{
+    public static readonly OpenDeadline Instance = new();
+}
+
+/// <summary>A pending read's deadline passed.</summary>
+internal sealed record ReadDeadline(long ReadId);
+
+/// <summary>Asks the connection actor for a <see cref="ConnectionStatus"/> snapshot.</summary>
+internal sealed record StatusQuery(TaskCompletionSource<ConnectionStatus> Completion);
+
+
+/// <summary>A stream actor's half states after a transition, for the connection's leak detector.</summary>
+internal sealed record StreamHalfStates(StreamHandleStamp Stamp, SendState? Send, ReceiveState? Receive);
+
+/// <summary>The leak detector's scan timer fired.</summary>
+internal sealed class LeakScan
+{
+    public static readonly LeakScan Instance = new();
+}

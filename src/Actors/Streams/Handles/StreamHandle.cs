@@ -1,0 +1,264 @@
+using QuicActors.Kernel;
+using QuicActors.Streams.Internal;
+using QuicActors.Transport;
+
+namespace QuicActors.Streams;
+
+/// <summary>
+/// What user code holds for one QUIC stream: reads with deadlines, backpressured writes, completion, abort, the current
+/// half states and every transition. Stamped with (connection, generation, stream ID): once its generation has ended the
+/// handle is inert, every operation throws <see cref="StaleHandleException"/> and nothing reaches the wire.
+/// </summary>
+/// <remarks>
+/// <para>Every command goes to the <see cref="ConnectionActor"/>, whose generation gate admits it before the stream's half
+/// actors call the engine (invariant 5). Disposing the handle, or returning from a server stream handler, releases the
+/// stream to the connection's <see cref="LingerPolicy"/>.</para>
+/// <para>Transitions are delivered to observers on the stream actor's thread; observers must not block.</para>
+/// </remarks>
+public sealed class StreamHandle : IAsyncDisposable
+{
+    private readonly IActorRef _connection;
+    private readonly GenerationTracker _generations;
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly object _observersGate = new();
+    private IObserver<StreamTransition>[] _observers = [];
+    private int _sendState;
+    private int _receiveState;
+    private int _released;
+    private volatile bool _endOfStreamRead;
+    private volatile StreamAbortedException? _sendAbort;
+    private volatile StreamAbortedException? _receiveAbort;
+    private volatile bool _ended;
+
+    internal StreamHandle(StreamHandleStamp stamp, QuicConnectionRole role, IActorRef connection, GenerationTracker generations)
+    {
+        Stamp = stamp;
+        _connection = connection;
+        _generations = generations;
+        CanWrite = stamp.StreamId.HasSendHalf(role);
+        CanRead = stamp.StreamId.HasReceiveHalf(role);
+        _sendState = CanWrite ? (int)Streams.SendState.Ready : -1;
+        _receiveState = CanRead ? (int)Streams.ReceiveState.Recv : -1;
+        Transitions = new TransitionObservable(this);
+    }
+
+    /// <summary>The stream's stamp: connection, generation and stream ID.</summary>
+    public StreamHandleStamp Stamp { get; }
+
+    /// <summary>The stream ID (RFC 9000 §2.1).</summary>
+    public QuicStreamId StreamId => Stamp.StreamId;
+
+    /// <summary>Whether this endpoint has a send half on the stream.</summary>
+    public bool CanWrite { get; }
+
+    /// <summary>Whether this endpoint has a receive half on the stream.</summary>
+    public bool CanRead { get; }
+
+    /// <summary>The send half's current state; <see langword="null"/> when the stream has no send half here.</summary>
+    public SendState? SendState => Volatile.Read(ref _sendState) is var s and >= 0 ? (Streams.SendState)s : null;
+
+    /// <summary>The receive half's current state; <see langword="null"/> when the stream has no receive half here.</summary>
+    public ReceiveState? ReceiveState => Volatile.Read(ref _receiveState) is var s and >= 0 ? (Streams.ReceiveState)s : null;
+
+    /// <summary>Every half-state transition, published once, in order, as it happens. Completes when the stream actor stops.</summary>
+    public IObservable<StreamTransition> Transitions { get; }
+
+    /// <summary>Fires when the peer aborts a direction (RESET_STREAM or STOP_SENDING) or the connection closes.</summary>
+    public CancellationToken PeerAborted => _aborted.Token;
+
+    /// <summary>
+    /// Reads up to <paramref name="buffer"/>.Length bytes; 0 means the end of the stream was read. When
+    /// <paramref name="deadline"/> passes first, this read fails with <see cref="TimeoutException"/> and the stream stays
+    /// usable: no byte is lost and nothing is sent to the peer.
+    /// </summary>
+    /// <exception cref="StaleHandleException">The handle's generation has ended.</exception>
+    /// <exception cref="StreamAbortedException">The receive half was aborted, locally or by the peer.</exception>
+    /// <exception cref="InvalidOperationException">The stream has no receive half here, or it has ended.</exception>
+    public Task<int> ReadAsync(Memory<byte> buffer, TimeSpan? deadline = null)
+    {
+        ThrowIfStale();
+        if (!CanRead)
+        {
+            throw new InvalidOperationException($"Stream {StreamId} has no receive half at this endpoint.");
+        }
+
+        if (deadline is { } d && d < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deadline), d, "A read deadline cannot be negative.");
+        }
+
+        if (_receiveAbort is { } aborted)
+        {
+            return Task.FromException<int>(aborted);
+        }
+
+        if (_endOfStreamRead)
+        {
+            return Task.FromResult(0);
+        }
+
+        var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connection.Tell(new ReadCommand(Stamp, buffer, deadline, completion), ActorRefs.NoSender);
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="data"/> (the engine copies it), with FIN when <paramref name="completeWrites"/> is true.
+    /// Completes when the engine has buffer space for it: this is the send backpressure.
+    /// </summary>
+    /// <exception cref="StaleHandleException">The handle's generation has ended.</exception>
+    /// <exception cref="InvalidOperationException">The stream has no send half here, writes were completed, or the stream has ended.</exception>
+    public Task WriteAsync(ReadOnlyMemory<byte> data, bool completeWrites = false)
+    {
+        ThrowIfStale();
+        if (!CanWrite)
+        {
+            throw new InvalidOperationException($"Stream {StreamId} has no send half at this endpoint.");
+        }
+
+        if (_sendAbort is { } aborted)
+        {
+            return Task.FromException(aborted);
+        }
+
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connection.Tell(new WriteCommand(Stamp, data, completeWrites, completion), ActorRefs.NoSender);
+        return completion.Task;
+    }
+
+    /// <summary>Ends the send half with FIN after the bytes already written (RFC 9000 §3.1).</summary>
+    /// <exception cref="StaleHandleException">The handle's generation has ended.</exception>
+    public Task CompleteWritesAsync() => WriteAsync(ReadOnlyMemory<byte>.Empty, completeWrites: true);
+
+    /// <summary>
+    /// Aborts <paramref name="direction"/> with <paramref name="errorCode"/>: every pending operation of that direction
+    /// fails at once with <see cref="StreamAbortedException"/>, and STOP_SENDING / RESET_STREAM go to the peer.
+    /// </summary>
+    /// <exception cref="StaleHandleException">The handle's generation has ended; nothing is sent.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="errorCode"/> is outside 0..2^62-1 (RFC 9000 §20.2).</exception>
+    public void Abort(StreamAbortDirection direction, long errorCode)
+    {
+        if (errorCode is < 0 or > QuicStreamId.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(errorCode), errorCode, "An application error code must be between 0 and 2^62-1 (RFC 9000 §20.2).");
+        }
+
+        ThrowIfStale();
+        _connection.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
+    }
+
+    /// <summary>Releases the stream to the linger policy; the handle must not be used afterwards. Idempotent.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Release();
+        return ValueTask.CompletedTask;
+    }
+
+    internal void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0 && !_ended)
+        {
+            _connection.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
+        }
+    }
+
+    internal void MarkEndOfStreamRead() => _endOfStreamRead = true;
+
+    /// <summary>Called by the stream actor, on its thread, for each transition; remembers the abort that ended a half so later operations report it.</summary>
+    internal void Publish(in StreamTransition transition)
+    {
+        if (transition.Half == StreamHalf.Send)
+        {
+            Volatile.Write(ref _sendState, (int)transition.Send.To);
+            if (transition.Send.To == Streams.SendState.ResetSent)
+            {
+                _sendAbort ??= new StreamAbortedException(StreamHalf.Send, (long)(transition.Send.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerStopSending);
+            }
+        }
+        else
+        {
+            Volatile.Write(ref _receiveState, (int)transition.Receive.To);
+            if (transition.Cause is TransitionCause.PeerReset or TransitionCause.LocalStopSending)
+            {
+                _receiveAbort ??= new StreamAbortedException(StreamHalf.Receive, (long)(transition.Receive.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerReset);
+            }
+        }
+
+        foreach (var observer in Volatile.Read(ref _observers))
+        {
+            observer.OnNext(transition);
+        }
+    }
+
+    internal void SignalPeerAbort()
+    {
+        if (!_aborted.IsCancellationRequested)
+        {
+            // Not inline: a handler's cancellation callbacks must not run on the stream actor's thread.
+            _ = _aborted.CancelAsync();
+        }
+    }
+
+    /// <summary>Called by the stream actor when it stops.</summary>
+    internal void Complete()
+    {
+        _ended = true;
+        IObserver<StreamTransition>[] observers;
+        lock (_observersGate)
+        {
+            observers = _observers;
+            _observers = [];
+        }
+
+        foreach (var observer in observers)
+        {
+            observer.OnCompleted();
+        }
+    }
+
+    private void ThrowIfStale()
+    {
+        if (!_generations.IsCurrent(Stamp))
+        {
+            _generations.ThrowIfNotAdmitted(Stamp);
+        }
+    }
+
+    private sealed class TransitionObservable(StreamHandle owner) : IObservable<StreamTransition>
+    {
+        public IDisposable Subscribe(IObserver<StreamTransition> observer)
+        {
+            ArgumentNullException.ThrowIfNull(observer);
+            lock (owner._observersGate)
+            {
+                if (owner._ended)
+                {
+                    observer.OnCompleted();
+                    return Unsubscriber.None;
+                }
+
+                owner._observers = [.. owner._observers, observer];
+            }
+
+            return new Unsubscriber(owner, observer);
+        }
+    }
+
+    private sealed class Unsubscriber(StreamHandle? owner, IObserver<StreamTransition>? observer) : IDisposable
+    {
+        public static readonly Unsubscriber None = new(null, null);
+
+        public void Dispose()
+        {
+            if (owner is null || observer is null)
+            {
+                return;
+            }
+
+            lock (owner._observersGate)
+            {
+                owner._observers = Array.FindAll(owner._observers, o => !ReferenceEquals(o, observer));
+            }
+        }
+    }
+}

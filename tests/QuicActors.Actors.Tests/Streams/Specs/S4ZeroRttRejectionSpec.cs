@@ -1,0 +1,118 @@
+using System.Text;
+using QuicActors.Streams;
+using QuicActors.Transport;
+using Xunit.Abstractions;
+
+namespace QuicActors.Actors.Tests.Streams.Specs;
+
+/// <summary>
+/// S4, 0-RTT rejection (issue 5), first part: after the server rejects 0-RTT, the connection runs in generation 2, the
+/// old handle is inert (every operation throws <see cref="StaleHandleException"/>), and stream 0 of the new generation
+/// works end to end while nothing of the old handle reaches the server. The replay policy is not built yet.
+/// </summary>
+public sealed class S4ZeroRttRejectionSpec(ITestOutputHelper output) : QuicActors.TestKit.TestKit(output, useVirtualTime: true)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task After_rejection_the_old_handle_is_inert_and_stream_0_of_the_new_generation_works()
+    {
+        var serverStreams = new List<(long Id, string Text, List<TransitionCause> Causes)>();
+        await using var host = await StreamSpecHost.StartResumedAsync(Sys, VirtualTime!, EarlyDataPolicy.Reject);
+
+        var early = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+        Assert.Equal(1, early.Stamp.Generation);
+        Assert.Equal(0, early.StreamId.Value);
+        await early.WriteAsync("ping"u8.ToArray()).WaitAsync(Wait);
+
+        await host.AcceptServerAsync(Sys, async (stream, _) =>
+        {
+            var causes = new List<TransitionCause>();
+            using var subscription = stream.Transitions.Subscribe(new CauseRecorder(causes));
+            var text = new StringBuilder();
+            var buffer = new byte[64];
+            int n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+            {
+                text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+
+            await stream.WriteAsync("pong"u8.ToArray(), completeWrites: true);
+            lock (serverStreams)
+            {
+                serverStreams.Add((stream.StreamId.Value, text.ToString(), causes));
+            }
+        });
+
+        Advance(TimeSpan.FromSeconds(1));
+        var deadline = DateTime.UtcNow + Wait;
+        while (early.SendState != SendState.Closed && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(SendState.Closed, early.SendState);
+        Assert.Equal(ReceiveState.Closed, early.ReceiveState);
+        Assert.Throws<StaleHandleException>(() => early.Abort(StreamAbortDirection.Read, 42));
+        Assert.Throws<StaleHandleException>(() => early.Abort(StreamAbortDirection.Write, 42));
+        Assert.Throws<StaleHandleException>(() => { _ = early.CompleteWritesAsync(); });
+
+        var again = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+        Assert.Equal(2, again.Stamp.Generation);
+        Assert.Equal(0, again.StreamId.Value);
+
+        // The old handle still cannot touch the new stream 0.
+        Assert.Throws<StaleHandleException>(() => early.Abort(StreamAbortDirection.Both, 42));
+        await again.WriteAsync("1-rtt"u8.ToArray(), completeWrites: true).WaitAsync(Wait);
+        var reply = new StringBuilder();
+        var buffer = new byte[16];
+        int n;
+        while ((n = await again.ReadAsync(buffer).WaitAsync(Wait)) > 0)
+        {
+            reply.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        Assert.Equal("pong", reply.ToString());
+        deadline = DateTime.UtcNow + Wait;
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (serverStreams)
+            {
+                if (serverStreams.Count > 0)
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        lock (serverStreams)
+        {
+            var (id, text, causes) = Assert.Single(serverStreams);
+            Assert.Equal(0, id);
+            Assert.Equal("1-rtt", text);
+            Assert.DoesNotContain(TransitionCause.PeerReset, causes);
+            Assert.DoesNotContain(TransitionCause.PeerStopSending, causes);
+        }
+    }
+
+    private sealed class CauseRecorder(List<TransitionCause> causes) : IObserver<StreamTransition>
+    {
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnNext(StreamTransition value)
+        {
+            lock (causes)
+            {
+                causes.Add(value.Cause);
+            }
+        }
+    }
+}
