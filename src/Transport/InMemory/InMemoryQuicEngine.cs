@@ -99,6 +99,9 @@ public sealed class InMemoryQuicEngine : IQuicEngine
         return connection;
     }
 
+    /// <summary>The connections this engine has opened or accepted and not yet forgotten; a snapshot.</summary>
+    internal ICollection<InMemoryConnection> TrackedConnections => _connections.Keys;
+
     internal void Track(InMemoryConnection connection) => _connections.TryAdd(connection, 0);
 
     internal void Forget(InMemoryConnection connection) => _connections.TryRemove(connection, out _);

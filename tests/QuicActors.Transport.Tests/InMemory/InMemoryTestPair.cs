@@ -57,12 +57,13 @@ internal sealed class InMemoryTestPair : IAsyncDisposable
             ApplicationProtocols = ["test"],
             Transport = client ?? new QuicTransportParameters(),
         }).AsTask();
-        // Delayed handshake frames need the clock to move; a second of virtual time covers any plan used here.
-        for (var i = 0; i < 1000 && !connecting.IsCompleted; i++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(1));
-            if (i % 50 == 0) await Task.Yield();
-        }
+        // Delayed handshake frames need the clock to move; a second of virtual time covers any plan used here. The
+        // loop must stop at the virtual instant the handshake completes, whatever the thread pool does: ConnectAsync
+        // resumes on another thread some real time later, so polling its task would let the clock overshoot by a
+        // load-dependent number of steps and shift every later timestamp and frame delay. The handshake task itself
+        // completes synchronously inside Advance, under the wire's lock.
+        var handshake = engine.TrackedConnections.Single(c => c.Role == QuicConnectionRole.Client).HandshakeTask;
+        for (var i = 0; i < 1000 && !handshake.IsCompleted; i++) time.Advance(TimeSpan.FromMilliseconds(1));
         var clientConnection = await connecting.WaitAsync(TimeSpan.FromSeconds(10));
         var serverConnection = await listener.AcceptConnectionAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         return new InMemoryTestPair(time, engine, listener, clientConnection, serverConnection);
