@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	quic "github.com/lucas-clemente/quic-go"
+)
+
+type clientOptions struct {
+	connect       string
+	alpn          string
+	insecure      bool
+	caFile        string
+	serverName    string
+	mode          string
+	streams       int
+	concurrency   int
+	code          uint64
+	codeSet       bool
+	timeout       time.Duration
+	datagrams     bool
+	count         int
+	size          int
+	expect0RTT    string
+	closeCode     uint64
+	closeReason   string
+	datagramGrace time.Duration
+}
+
+func parseClientOptions(args []string) (*clientOptions, error) {
+	fs := flag.NewFlagSet("client", flag.ContinueOnError)
+	o := &clientOptions{}
+	fs.StringVar(&o.connect, "connect", "", "server UDP address host:port (required)")
+	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocol to offer")
+	fs.BoolVar(&o.insecure, "insecure", false, "do not verify the server certificate")
+	fs.StringVar(&o.caFile, "ca", "", "PEM file of trusted roots for the server certificate")
+	fs.StringVar(&o.serverName, "server-name", "localhost", "SNI and the name the certificate must carry")
+	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset")
+	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, stop-sending/reset 1)")
+	fs.IntVar(&o.concurrency, "concurrency", 0, "streams in flight at once (default: echo 1, churn 100)")
+	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7) or reset (default 42)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on the whole run")
+	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
+	fs.IntVar(&o.count, "count", 10, "datagrams to send in --mode datagrams")
+	fs.IntVar(&o.size, "size", 100, "datagram payload size in --mode datagrams")
+	fs.DurationVar(&o.datagramGrace, "datagram-wait", 2*time.Second, "how long to wait for datagram echoes after the last send")
+	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt mode: accepted | rejected | any; fail on a mismatch")
+	fs.Uint64Var(&o.closeCode, "close-code", 0, "application code of the final CONNECTION_CLOSE")
+	fs.StringVar(&o.closeReason, "close-reason", "done", "reason phrase of the final CONNECTION_CLOSE")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "code" {
+			o.codeSet = true
+		}
+	})
+	if o.connect == "" {
+		return nil, errors.New("--connect host:port is required")
+	}
+	if o.insecure && o.caFile != "" {
+		return nil, errors.New("--insecure and --ca are mutually exclusive")
+	}
+	defaultStreams, defaultConcurrency := 1, 1
+	switch o.mode {
+	case "echo":
+		defaultStreams = 10
+	case "churn":
+		defaultStreams, defaultConcurrency = 10000, 100
+	case "stop-sending":
+		if !o.codeSet {
+			o.code = 7
+		}
+	case "reset":
+		if !o.codeSet {
+			o.code = 42
+		}
+	case "datagrams":
+		o.datagrams = true
+	case "zero-rtt":
+	default:
+		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset", o.mode)
+	}
+	if o.streams == 0 {
+		o.streams = defaultStreams
+	}
+	if o.concurrency == 0 {
+		o.concurrency = defaultConcurrency
+	}
+	if o.streams < 0 || o.concurrency < 1 {
+		return nil, fmt.Errorf("--streams %d / --concurrency %d must be positive", o.streams, o.concurrency)
+	}
+	switch o.expect0RTT {
+	case "accepted", "rejected", "any":
+	default:
+		return nil, fmt.Errorf("--expect-0rtt %q is not one of accepted, rejected, any", o.expect0RTT)
+	}
+	return o, nil
+}
+
+func (o *clientOptions) tlsConfig() (*tls.Config, error) {
+	conf := &tls.Config{
+		ServerName:         o.serverName,
+		NextProtos:         []string{o.alpn},
+		MinVersion:         tls.VersionTLS13,
+		InsecureSkipVerify: o.insecure,
+	}
+	if o.caFile != "" {
+		pool, err := loadCAPool(o.caFile)
+		if err != nil {
+			return nil, err
+		}
+		conf.RootCAs = pool
+	}
+	return conf, nil
+}
+
+func (o *clientOptions) quicConfig() *quic.Config {
+	return &quic.Config{
+		EnableDatagrams:       o.datagrams,
+		MaxIncomingStreams:    -1,
+		MaxIncomingUniStreams: -1,
+		HandshakeIdleTimeout:  o.timeout,
+	}
+}
+
+func runClient(args []string) error {
+	o, err := parseClientOptions(args)
+	if err != nil {
+		return err
+	}
+	tlsConf, err := o.tlsConfig()
+	if err != nil {
+		return err
+	}
+	// A hard stop a little after --timeout, whatever is blocked, so the
+	// harness never waits on a wedged client.
+	watchdog := time.AfterFunc(o.timeout+2*time.Second, func() {
+		fmt.Fprintf(os.Stderr, "quicgo-peer client: --timeout %s exceeded\n", o.timeout)
+		os.Exit(1)
+	})
+	defer watchdog.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+
+	if o.mode == "zero-rtt" {
+		return runZeroRTT(ctx, o, tlsConf)
+	}
+	conn, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig())
+	if err != nil {
+		return fmt.Errorf("connecting to %s: %w", o.connect, err)
+	}
+	// On the error paths, still tell the server; success paths close gracefully.
+	defer func() { _ = conn.CloseWithError(quic.ApplicationErrorCode(o.closeCode), o.closeReason) }()
+
+	switch o.mode {
+	case "echo":
+		if _, err := echoStreams(ctx, conn, o.streams, o.concurrency); err != nil {
+			return err
+		}
+		result("ok streams=%d", o.streams)
+		closeGracefully(conn, o.closeCode, o.closeReason)
+	case "churn":
+		elapsed, err := echoStreams(ctx, conn, o.streams, o.concurrency)
+		if err != nil {
+			return err
+		}
+		result("churn-quicgo %.0f streams/s", float64(o.streams)/elapsed.Seconds())
+		closeGracefully(conn, o.closeCode, o.closeReason)
+	case "stop-sending":
+		return stopSendingStreams(ctx, conn, o)
+	case "reset":
+		return resetStreams(ctx, conn, o)
+	case "datagrams":
+		return exchangeDatagrams(ctx, conn, o)
+	}
+	return nil
+}
+
+// closeGracefully sends CONNECTION_CLOSE and gives it a moment on the wire
+// before the process exits; quic-go sends it from its run loop.
+func closeGracefully(conn quic.Connection, code uint64, reason string) {
+	_ = conn.CloseWithError(quic.ApplicationErrorCode(code), reason)
+	select {
+	case <-conn.Context().Done():
+	case <-time.After(time.Second):
+	}
+}

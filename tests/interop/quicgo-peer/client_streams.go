@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	quic "github.com/lucas-clemente/quic-go"
+)
+
+// echoPayloadSize matches what the C# engine churn benchmark sends per stream.
+const echoPayloadSize = 64
+
+// echoPayload is distinct per stream so a mixed-up reply is caught.
+func echoPayload(index int) []byte {
+	p := make([]byte, echoPayloadSize)
+	prefix := fmt.Sprintf("stream %d ", index)
+	for i := range p {
+		p[i] = byte('a' + i%26)
+	}
+	copy(p, prefix)
+	return p
+}
+
+// echoStreams opens n bidirectional streams, at most concurrency at a time;
+// each writes one payload with FIN, reads the reply to EOF and checks it is
+// the payload. It returns the wall time of the whole batch.
+func echoStreams(ctx context.Context, conn quic.Connection, n, concurrency int) (time.Duration, error) {
+	var next int64 = -1
+	var firstErr error
+	var errOnce sync.Once
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	for w := 0; w < concurrency && w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(atomic.AddInt64(&next, 1))
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := echoOne(ctx, conn, i); err != nil {
+					errOnce.Do(func() { firstErr = err; cancel() })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return elapsed, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return elapsed, fmt.Errorf("echo streams: %w", err)
+	}
+	return elapsed, nil
+}
+
+func echoOne(ctx context.Context, conn quic.Connection, index int) error {
+	str, err := conn.OpenStreamSync(ctx)
+	if err != nil {
+		return fmt.Errorf("stream #%d: open: %w", index, err)
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = str.SetDeadline(deadline)
+	}
+	payload := echoPayload(index)
+	if _, err := str.Write(payload); err != nil {
+		return fmt.Errorf("stream %d: write: %w", str.StreamID(), err)
+	}
+	if err := str.Close(); err != nil {
+		return fmt.Errorf("stream %d: close: %w", str.StreamID(), err)
+	}
+	reply, err := io.ReadAll(str)
+	if err != nil {
+		return fmt.Errorf("stream %d: read reply: %w", str.StreamID(), err)
+	}
+	if !bytes.Equal(reply, payload) {
+		return fmt.Errorf("stream %d: reply %q differs from request %q", str.StreamID(), reply, payload)
+	}
+	return nil
+}
+
+// stopSendingStreams asks the server to stop sending on each stream before
+// the request is complete, so an echo server's reply write meets the
+// STOP_SENDING (RFC 9000 section 3.5) and its send half is reset.
+func stopSendingStreams(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+	for i := 0; i < o.streams; i++ {
+		str, err := conn.OpenStreamSync(ctx)
+		if err != nil {
+			return fmt.Errorf("open: %w", err)
+		}
+		if _, err := str.Write(echoPayload(i)); err != nil {
+			return fmt.Errorf("stream %d: write: %w", str.StreamID(), err)
+		}
+		str.CancelRead(quic.StreamErrorCode(o.code))
+		// The FIN follows the STOP_SENDING, so the server's reply comes after it.
+		if err := str.Close(); err != nil {
+			return fmt.Errorf("stream %d: close: %w", str.StreamID(), err)
+		}
+		if err := waitSendHalf(ctx, str); err != nil {
+			return err
+		}
+	}
+	result("ok stop-sending streams=%d code=%d", o.streams, o.code)
+	closeGracefully(conn, o.closeCode, o.closeReason)
+	return nil
+}
+
+// resetStreams abandons each request half-way with RESET_STREAM (RFC 9000
+// section 3.1) and expects the server to end its own half with a FIN.
+func resetStreams(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+	for i := 0; i < o.streams; i++ {
+		str, err := conn.OpenStreamSync(ctx)
+		if err != nil {
+			return fmt.Errorf("open: %w", err)
+		}
+		if deadline, ok := ctx.Deadline(); ok {
+			_ = str.SetDeadline(deadline)
+		}
+		if _, err := str.Write(echoPayload(i)[:echoPayloadSize/2]); err != nil {
+			return fmt.Errorf("stream %d: write: %w", str.StreamID(), err)
+		}
+		str.CancelWrite(quic.StreamErrorCode(o.code))
+		if _, err := io.ReadAll(str); err != nil {
+			return fmt.Errorf("stream %d: read after reset: %w", str.StreamID(), err)
+		}
+	}
+	result("ok reset streams=%d code=%d", o.streams, o.code)
+	closeGracefully(conn, o.closeCode, o.closeReason)
+	return nil
+}
+
+// waitSendHalf waits until quic-go considers the send half finished: all data
+// acknowledged, or reset in answer to STOP_SENDING.
+func waitSendHalf(ctx context.Context, str quic.Stream) error {
+	select {
+	case <-str.Context().Done():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("stream %d: send half did not finish: %w", str.StreamID(), ctx.Err())
+	}
+}
+
+func exchangeDatagrams(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+	if !conn.ConnectionState().SupportsDatagrams {
+		return fmt.Errorf("the server at %s did not enable DATAGRAM frames (max_datagram_frame_size)", o.connect)
+	}
+	var received int64
+	allEchoed := make(chan struct{})
+	go func() {
+		for {
+			msg, err := conn.ReceiveMessage()
+			if err != nil {
+				return
+			}
+			if len(msg) == o.size && atomic.AddInt64(&received, 1) == int64(o.count) {
+				close(allEchoed)
+			}
+		}
+	}()
+	for i := 0; i < o.count; i++ {
+		msg := bytes.Repeat([]byte{byte(i)}, o.size)
+		if err := conn.SendMessage(msg); err != nil {
+			return fmt.Errorf("datagram %d: %w", i, err)
+		}
+	}
+	select {
+	case <-allEchoed:
+	case <-time.After(o.datagramGrace):
+	case <-ctx.Done():
+	}
+	got := atomic.LoadInt64(&received)
+	result("datagrams sent=%d received=%d", o.count, got)
+	closeGracefully(conn, o.closeCode, o.closeReason)
+	if got == 0 {
+		return fmt.Errorf("none of %d datagrams was echoed", o.count)
+	}
+	return nil
+}

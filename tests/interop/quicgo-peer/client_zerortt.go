@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	quic "github.com/lucas-clemente/quic-go"
+)
+
+// notifyingSessionCache tells the zero-rtt scenario when a ticket has been
+// stored, because a server may send NewSessionTicket some time after the
+// handshake (RFC 8446 section 4.6.1) and dialing before it arrives would
+// silently test a full handshake instead of 0-RTT.
+type notifyingSessionCache struct {
+	tls.ClientSessionCache
+	stored chan struct{}
+}
+
+func newNotifyingSessionCache() *notifyingSessionCache {
+	return &notifyingSessionCache{
+		ClientSessionCache: tls.NewLRUClientSessionCache(4),
+		stored:             make(chan struct{}, 16),
+	}
+}
+
+func (c *notifyingSessionCache) Put(key string, cs *tls.ClientSessionState) {
+	c.ClientSessionCache.Put(key, cs)
+	if cs != nil {
+		select {
+		case c.stored <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// runZeroRTT connects once to obtain a ticket, then resumes with
+// DialAddrEarly and sends "ping" on a stream opened before the handshake
+// completes (RFC 9001 section 4.6). When the server rejects 0-RTT, quic-go
+// fails the early streams with Err0RTTRejected and the request is repeated
+// on the 1-RTT connection, as an application must.
+func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) error {
+	cache := newNotifyingSessionCache()
+	tlsConf.ClientSessionCache = cache
+
+	first, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig())
+	if err != nil {
+		return fmt.Errorf("first connection to %s: %w", o.connect, err)
+	}
+	if err := echoOne(ctx, first, 0); err != nil {
+		_ = first.CloseWithError(1, "echo failed")
+		return fmt.Errorf("first connection: %w", err)
+	}
+	select {
+	case <-cache.stored:
+	case <-ctx.Done():
+		_ = first.CloseWithError(1, "no ticket")
+		return errors.New("the server sent no session ticket on the first connection")
+	}
+	closeGracefully(first, 0, "ticket obtained")
+
+	conn, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, o.quicConfig())
+	if err != nil {
+		return fmt.Errorf("resumed connection to %s: %w", o.connect, err)
+	}
+	defer func() { _ = conn.CloseWithError(quic.ApplicationErrorCode(o.closeCode), o.closeReason) }()
+
+	reply, err := pingOn(ctx, conn, false)
+	rejected := errors.Is(err, quic.Err0RTTRejected)
+	if err != nil && !rejected {
+		return err
+	}
+	select {
+	case <-conn.HandshakeComplete().Done():
+	case <-ctx.Done():
+		return fmt.Errorf("resumed handshake did not complete: %w", ctx.Err())
+	}
+	state := conn.ConnectionState().TLS
+	if !state.HandshakeComplete {
+		return fmt.Errorf("resumed connection closed during the handshake: %w", conn.Context().Err())
+	}
+	if rejected {
+		// NextConnection waits for the handshake and swaps in fresh stream maps.
+		reply, err = pingOn(ctx, conn.NextConnection(), true)
+		if err != nil {
+			return fmt.Errorf("after 0-RTT rejection: %w", err)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "zero-rtt: resumed=%t used0rtt=%t early-stream-rejected=%t\n", state.DidResume, state.Used0RTT, rejected)
+	result("zero-rtt used0rtt=%t reply=%s", state.Used0RTT, oneLine(string(reply)))
+	closeGracefully(conn, o.closeCode, o.closeReason)
+
+	switch {
+	case o.expect0RTT == "accepted" && !state.Used0RTT:
+		return errors.New("--expect-0rtt accepted, but the server rejected 0-RTT")
+	case o.expect0RTT == "rejected" && state.Used0RTT:
+		return errors.New("--expect-0rtt rejected, but the server accepted 0-RTT")
+	}
+	return nil
+}
+
+// pingOn writes "ping" with FIN and returns the whole reply. sync selects
+// OpenStreamSync; the 0-RTT attempt must use OpenStream, which does not wait
+// for the handshake.
+func pingOn(ctx context.Context, conn quic.Connection, sync bool) ([]byte, error) {
+	var str quic.Stream
+	var err error
+	if sync {
+		str, err = conn.OpenStreamSync(ctx)
+	} else {
+		str, err = conn.OpenStream()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = str.SetDeadline(deadline)
+	}
+	if _, err := str.Write([]byte("ping")); err != nil {
+		return nil, fmt.Errorf("stream %d: write: %w", str.StreamID(), err)
+	}
+	if err := str.Close(); err != nil {
+		return nil, fmt.Errorf("stream %d: close: %w", str.StreamID(), err)
+	}
+	reply, err := io.ReadAll(str)
+	if err != nil {
+		return nil, fmt.Errorf("stream %d: read: %w", str.StreamID(), err)
+	}
+	return reply, nil
+}
