@@ -41,10 +41,10 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.BoolVar(&o.insecure, "insecure", false, "do not verify the server certificate")
 	fs.StringVar(&o.caFile, "ca", "", "PEM file of trusted roots for the server certificate")
 	fs.StringVar(&o.serverName, "server-name", "localhost", "SNI and the name the certificate must carry")
-	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset")
+	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset")
 	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, stop-sending/reset 1)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "streams in flight at once (default: echo 1, churn 100)")
-	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7) or reset (default 42)")
+	fs.Uint64Var(&o.code, "code", 0, "application error code to send (stop-sending: default 7, reset: default 42) or to expect (expect-*: any if unset)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on the whole run")
 	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
 	fs.IntVar(&o.count, "count", 10, "datagrams to send in --mode datagrams")
@@ -83,9 +83,9 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 		}
 	case "datagrams":
 		o.datagrams = true
-	case "zero-rtt":
+	case "zero-rtt", "expect-stop-sending", "expect-reset":
 	default:
-		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset", o.mode)
+		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset, expect-stop-sending, expect-reset", o.mode)
 	}
 	if o.streams == 0 {
 		o.streams = defaultStreams
@@ -179,6 +179,10 @@ func runClient(args []string) error {
 		return resetStreams(ctx, conn, o)
 	case "datagrams":
 		return exchangeDatagrams(ctx, conn, o)
+	case "expect-stop-sending":
+		return expectStopSending(ctx, conn, o)
+	case "expect-reset":
+		return expectReset(ctx, conn, o)
 	}
 	return nil
 }

@@ -106,9 +106,13 @@ func stopSendingStreams(ctx context.Context, conn quic.Connection, o *clientOpti
 		if err := str.Close(); err != nil {
 			return fmt.Errorf("stream %d: close: %w", str.StreamID(), err)
 		}
-		if err := waitSendHalf(ctx, str); err != nil {
-			return err
-		}
+	}
+	// quic-go gives no signal that the peer has seen our FIN after
+	// CancelRead, so a final echo round trip on a new stream makes sure the
+	// frames above reached the server before CONNECTION_CLOSE does, and shows
+	// the connection is still healthy.
+	if err := echoOne(ctx, conn, o.streams); err != nil {
+		return fmt.Errorf("echo after stop-sending: %w", err)
 	}
 	result("ok stop-sending streams=%d code=%d", o.streams, o.code)
 	closeGracefully(conn, o.closeCode, o.closeReason)
@@ -139,15 +143,70 @@ func resetStreams(ctx context.Context, conn quic.Connection, o *clientOptions) e
 	return nil
 }
 
-// waitSendHalf waits until quic-go considers the send half finished: all data
-// acknowledged, or reset in answer to STOP_SENDING.
-func waitSendHalf(ctx context.Context, str quic.Stream) error {
-	select {
-	case <-str.Context().Done():
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("stream %d: send half did not finish: %w", str.StreamID(), ctx.Err())
+// expectStopSending runs against a server in stop-sending mode: the client
+// keeps writing until a Write fails with the server's STOP_SENDING code, then
+// reads the server's (empty) reply to EOF.
+func expectStopSending(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+	for i := 0; i < o.streams; i++ {
+		str, err := conn.OpenStreamSync(ctx)
+		if err != nil {
+			return fmt.Errorf("open: %w", err)
+		}
+		if deadline, ok := ctx.Deadline(); ok {
+			_ = str.SetDeadline(deadline)
+		}
+		payload := echoPayload(i)
+		var writeErr error
+		for writeErr == nil {
+			_, writeErr = str.Write(payload)
+		}
+		code, ok := streamErrorCode(writeErr)
+		if !ok {
+			return fmt.Errorf("stream %d: expected STOP_SENDING, write failed with: %w", str.StreamID(), writeErr)
+		}
+		if o.codeSet && code != o.code {
+			return fmt.Errorf("stream %d: STOP_SENDING code %d, expected --code %d", str.StreamID(), code, o.code)
+		}
+		if _, err := io.ReadAll(str); err != nil {
+			return fmt.Errorf("stream %d: read after STOP_SENDING: %w", str.StreamID(), err)
+		}
+		o.code = code
 	}
+	result("ok stop-sending-received streams=%d code=%d", o.streams, o.code)
+	closeGracefully(conn, o.closeCode, o.closeReason)
+	return nil
+}
+
+// expectReset runs against a server in reset mode: the request completes,
+// but reading the reply must fail with the server's RESET_STREAM code.
+func expectReset(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+	for i := 0; i < o.streams; i++ {
+		str, err := conn.OpenStreamSync(ctx)
+		if err != nil {
+			return fmt.Errorf("open: %w", err)
+		}
+		if deadline, ok := ctx.Deadline(); ok {
+			_ = str.SetDeadline(deadline)
+		}
+		if _, err := str.Write(echoPayload(i)); err != nil {
+			return fmt.Errorf("stream %d: write: %w", str.StreamID(), err)
+		}
+		if err := str.Close(); err != nil {
+			return fmt.Errorf("stream %d: close: %w", str.StreamID(), err)
+		}
+		reply, readErr := io.ReadAll(str)
+		code, ok := streamErrorCode(readErr)
+		if !ok {
+			return fmt.Errorf("stream %d: expected RESET_STREAM, read ended with %v after %d bytes", str.StreamID(), readErr, len(reply))
+		}
+		if o.codeSet && code != o.code {
+			return fmt.Errorf("stream %d: RESET_STREAM code %d, expected --code %d", str.StreamID(), code, o.code)
+		}
+		o.code = code
+	}
+	result("ok reset-received streams=%d code=%d", o.streams, o.code)
+	closeGracefully(conn, o.closeCode, o.closeReason)
+	return nil
 }
 
 func exchangeDatagrams(ctx context.Context, conn quic.Connection, o *clientOptions) error {

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Go-to-Go self test of the quic-go interop peer: builds it, then runs the
+# server and the client against each other in every mode over loopback,
+# checking the RESULT and EVENT lines. Every process is bounded by `timeout`.
+# Exits non-zero on the first failed check.
+#
+#   tests/interop/quicgo-peer/selftest.sh
+set -uo pipefail
+
+src_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/quicgo-peer-selftest.XXXXXX")"
+server_pid=""
+server_fd=""
+
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+pass() {
+  echo "ok:   $*"
+}
+
+bin="$("$src_dir/build.sh" "$work/bin" | tail -n 1)" || { echo "FAIL: build" >&2; exit 1; }
+[ -x "$bin" ] || { echo "FAIL: build produced no binary at $bin" >&2; exit 1; }
+timeout 10 "$bin" gencert --out "$work/certs" >/dev/null || { echo "FAIL: gencert" >&2; exit 1; }
+certs=(--cert "$work/certs/cert.pem" --key "$work/certs/key.pem")
+ca=(--ca "$work/certs/ca.pem")
+
+# start_server NAME ARGS...: starts the server with stdin on a FIFO we hold
+# open, waits for its LISTENING line and sets PORT.
+start_server() {
+  local name="$1"
+  shift
+  server_out="$work/$name.server.out"
+  server_err="$work/$name.server.err"
+  mkfifo "$work/$name.stdin"
+  timeout 60 "$bin" server --listen 127.0.0.1:0 "${certs[@]}" "$@" \
+    <"$work/$name.stdin" >"$server_out" 2>"$server_err" &
+  server_pid=$!
+  exec {server_fd}>"$work/$name.stdin"
+  local i
+  for i in $(seq 1 100); do
+    if grep -q '^LISTENING ' "$server_out" 2>/dev/null; then
+      break
+    fi
+    sleep 0.05
+  done
+  local listening
+  listening="$(grep -m1 '^LISTENING ' "$server_out" 2>/dev/null)"
+  if ! [[ "$listening" =~ ^LISTENING\ 127\.0\.0\.1:([0-9]+)$ ]]; then
+    fail "$name: server did not print 'LISTENING 127.0.0.1:<port>' (got '$listening'): $(cat "$server_err")"
+    PORT=1
+    return 1
+  fi
+  PORT="${BASH_REMATCH[1]}"
+}
+
+# stop_server NAME: closes the server's stdin and checks that it exits by itself.
+stop_server() {
+  local name="$1"
+  exec {server_fd}>&-
+  local i
+  for i in $(seq 1 60); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$server_pid" 2>/dev/null; then
+    fail "$name: server still running 3 s after its stdin reached EOF"
+    kill "$server_pid" 2>/dev/null
+  fi
+  wait "$server_pid" 2>/dev/null
+  server_pid=""
+}
+
+# expect_event NAME REGEX [COUNT]: waits up to 5 s for COUNT (default 1)
+# server lines matching REGEX.
+expect_event() {
+  local name="$1" regex="$2" want="${3:-1}" got=0 i
+  for i in $(seq 1 100); do
+    got="$(grep -cE "$regex" "$server_out")"
+    [ "$got" -ge "$want" ] && break
+    sleep 0.05
+  done
+  if [ "$got" -ge "$want" ]; then
+    pass "$name: server printed $want x /$regex/"
+  else
+    fail "$name: server printed $got of $want lines matching /$regex/; output:
+$(cat "$server_out")
+stderr:
+$(cat "$server_err")"
+  fi
+}
+
+# no_event NAME REGEX: the server printed no line matching REGEX.
+no_event() {
+  local name="$1" regex="$2"
+  if grep -qE "$regex" "$server_out"; then
+    fail "$name: server printed a line matching /$regex/: $(grep -E "$regex" "$server_out" | head -n 3)"
+  else
+    pass "$name: server printed no /$regex/"
+  fi
+}
+
+# run_client NAME REGEX ARGS...: runs the client; it must exit 0 and print a
+# line matching REGEX.
+run_client() {
+  local name="$1" regex="$2"
+  shift 2
+  local out rc
+  out="$(timeout 30 "$bin" client --connect "127.0.0.1:$PORT" "$@" 2>"$work/$name.client.err")"
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    fail "$name: client exited $rc: $(cat "$work/$name.client.err") stdout: $out"
+  elif ! grep -qE "$regex" <<<"$out"; then
+    fail "$name: client output '$out' does not match /$regex/"
+  else
+    pass "$name: client printed '$(grep -E "$regex" <<<"$out")'"
+  fi
+}
+
+# client_fails NAME ARGS...: the client must exit 1 with a message on stderr.
+client_fails() {
+  local name="$1"
+  shift
+  local out rc
+  out="$(timeout 30 "$bin" client --connect "127.0.0.1:$PORT" "$@" 2>&1 >/dev/null)"
+  rc=$?
+  if [ $rc -eq 1 ] && [ -n "$out" ]; then
+    pass "$name: client failed as expected: $out"
+  else
+    fail "$name: client exited $rc (expected 1 with a message), stderr: $out"
+  fi
+}
+
+# --- echo -------------------------------------------------------------------
+start_server echo --mode echo
+run_client echo '^RESULT ok streams=5$' "${ca[@]}" --mode echo --streams 5 --concurrency 2
+expect_event echo '^EVENT handshake-complete used0rtt=false$'
+expect_event echo '^EVENT stream-accepted id=[0-9]+$' 5
+expect_event echo '^EVENT stream-eof id=[0-9]+ bytes=64$' 5
+expect_event echo '^EVENT conn-closed code=0 remote=true reason=done$'
+# The client side of stop-sending and reset, against the echo server.
+run_client echo-client-stop-sending '^RESULT ok stop-sending streams=1 code=7$' "${ca[@]}" --mode stop-sending
+expect_event echo-client-stop-sending '^EVENT stop-sending-received id=0 code=7$'
+run_client echo-client-reset '^RESULT ok reset streams=1 code=42$' "${ca[@]}" --mode reset
+expect_event echo-client-reset '^EVENT reset-received id=0 code=42$'
+run_client echo-churn '^RESULT churn-quicgo [0-9]+ streams/s$' "${ca[@]}" --mode churn --streams 2000 --concurrency 50
+run_client echo-insecure '^RESULT ok streams=1$' --insecure --streams 1
+client_fails echo-untrusted --mode echo --streams 1
+client_fails echo-wrong-alpn "${ca[@]}" --alpn no-such-protocol --streams 1
+client_fails echo-wrong-name "${ca[@]}" --server-name example.org --streams 1
+stop_server echo
+
+# --- reply-no-eof ------------------------------------------------------------
+start_server reply-no-eof --mode reply-no-eof
+run_client reply-no-eof '^RESULT ok streams=3$' "${ca[@]}" --mode echo --streams 3
+expect_event reply-no-eof '^EVENT stream-accepted id=[0-9]+$' 3
+expect_event reply-no-eof '^EVENT conn-closed code=0 remote=true'
+no_event reply-no-eof '^EVENT stream-eof'
+stop_server reply-no-eof
+
+# --- stop-sending --------------------------------------------------------------
+start_server stop-sending --mode stop-sending --code 9
+run_client stop-sending '^RESULT ok stop-sending-received streams=2 code=9$' "${ca[@]}" --mode expect-stop-sending --streams 2 --code 9
+expect_event stop-sending '^EVENT stop-sending-sent id=0 code=9$'
+expect_event stop-sending '^EVENT stop-sending-sent id=4 code=9$'
+stop_server stop-sending
+
+start_server stop-sending-default --mode stop-sending
+run_client stop-sending-default '^RESULT ok stop-sending-received streams=1 code=7$' "${ca[@]}" --mode expect-stop-sending
+expect_event stop-sending-default '^EVENT stop-sending-sent id=0 code=7$'
+stop_server stop-sending-default
+
+# --- reset -------------------------------------------------------------------
+start_server reset --mode reset
+run_client reset '^RESULT ok reset-received streams=2 code=42$' "${ca[@]}" --mode expect-reset --streams 2 --code 42
+expect_event reset '^EVENT reset-sent id=0 code=42$'
+expect_event reset '^EVENT reset-sent id=4 code=42$'
+expect_event reset '^EVENT stream-eof id=0 bytes=64$'
+stop_server reset
+
+# --- datagrams ------------------------------------------------------------------
+start_server datagrams --mode datagrams
+run_client datagrams '^RESULT datagrams sent=20 received=[1-9][0-9]*$' "${ca[@]}" --mode datagrams --count 20 --size 100
+expect_event datagrams '^EVENT datagram-received len=100$'
+stop_server datagrams
+
+start_server datagrams-off --mode echo
+client_fails datagrams-off "${ca[@]}" --mode datagrams --count 2
+stop_server datagrams-off
+
+# --- 0-RTT ------------------------------------------------------------------------
+start_server zero-rtt-accepted --mode echo --early
+run_client zero-rtt-accepted '^RESULT zero-rtt used0rtt=true reply=ping$' "${ca[@]}" --mode zero-rtt --expect-0rtt accepted
+expect_event zero-rtt-accepted '^EVENT handshake-complete used0rtt=true$'
+expect_event zero-rtt-accepted '^EVENT stream-eof id=0 bytes=4$'
+stop_server zero-rtt-accepted
+
+start_server zero-rtt-rejected --mode echo --reject-early
+run_client zero-rtt-rejected '^RESULT zero-rtt used0rtt=false reply=ping$' "${ca[@]}" --mode zero-rtt --expect-0rtt rejected
+expect_event zero-rtt-rejected '^EVENT handshake-complete used0rtt=false$' 2
+no_event zero-rtt-rejected '^EVENT handshake-complete used0rtt=true$'
+stop_server zero-rtt-rejected
+
+# A server not listening "early" issues tickets without early_data; quic-go's
+# client then resumes without offering 0-RTT at all.
+start_server zero-rtt-not-early --mode echo
+run_client zero-rtt-not-early '^RESULT zero-rtt used0rtt=false reply=ping$' "${ca[@]}" --mode zero-rtt --expect-0rtt rejected
+no_event zero-rtt-not-early '^EVENT conn-closed code=transport:'
+stop_server zero-rtt-not-early
+
+# --- lifetime -------------------------------------------------------------------
+start_server exit-after --mode echo --exit-after 500ms
+sleep 1.5
+if kill -0 "$server_pid" 2>/dev/null; then
+  fail "exit-after: server still running after --exit-after 500ms"
+else
+  pass "exit-after: server exited after --exit-after with stdin still open"
+fi
+stop_server exit-after
+
+# --- benchmarks (small, to prove they run) ---------------------------------------
+out="$(timeout 60 "$bin" bench --streams 2000 --concurrency 50 --warmup 100 2>&1)"
+if grep -qE '^RESULT churn-quicgo-quicgo [0-9]+ streams/s$' <<<"$out"; then pass "bench: $out"; else fail "bench: $out"; fi
+out="$(timeout 60 "$bin" bench-bulk --bytes 8000000 2>&1)"
+if grep -qE '^RESULT bulk-quicgo-quicgo [0-9.]+ MB/s$' <<<"$out"; then pass "bench-bulk: $out"; else fail "bench-bulk: $out"; fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "quicgo-peer selftest: $failures check(s) failed" >&2
+  exit 1
+fi
+echo "quicgo-peer selftest: all checks passed"
