@@ -121,8 +121,11 @@ func (o *clientOptions) tlsConfig() (*tls.Config, error) {
 	return conf, nil
 }
 
-func (o *clientOptions) quicConfig() *quic.Config {
+// quicConfig makes a per-dial configuration whose tracer signals the
+// handshake confirmation of the connection it is used for.
+func (o *clientOptions) quicConfig(confirmation *handshakeConfirmation) *quic.Config {
 	return &quic.Config{
+		Tracer:                confirmation,
 		EnableDatagrams:       o.datagrams,
 		MaxIncomingStreams:    -1,
 		MaxIncomingUniStreams: -1,
@@ -152,10 +155,12 @@ func runClient(args []string) error {
 	if o.mode == "zero-rtt" {
 		return runZeroRTT(ctx, o, tlsConf)
 	}
-	conn, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig())
+	confirmation := newHandshakeConfirmation()
+	dialed, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
 	if err != nil {
 		return fmt.Errorf("connecting to %s: %w", o.connect, err)
 	}
+	conn := &confirmedConn{Connection: dialed, confirmed: confirmation.confirmed}
 	// On the error paths, still tell the server; success paths close gracefully.
 	defer func() { _ = conn.CloseWithError(quic.ApplicationErrorCode(o.closeCode), o.closeReason) }()
 
@@ -185,14 +190,4 @@ func runClient(args []string) error {
 		return expectReset(ctx, conn, o)
 	}
 	return nil
-}
-
-// closeGracefully sends CONNECTION_CLOSE and gives it a moment on the wire
-// before the process exits; quic-go sends it from its run loop.
-func closeGracefully(conn quic.Connection, code uint64, reason string) {
-	_ = conn.CloseWithError(quic.ApplicationErrorCode(code), reason)
-	select {
-	case <-conn.Context().Done():
-	case <-time.After(time.Second):
-	}
 }

@@ -92,7 +92,7 @@ func echoOne(ctx context.Context, conn quic.Connection, index int) error {
 // stopSendingStreams asks the server to stop sending on each stream before
 // the request is complete, so an echo server's reply write meets the
 // STOP_SENDING (RFC 9000 section 3.5) and its send half is reset.
-func stopSendingStreams(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+func stopSendingStreams(ctx context.Context, conn *confirmedConn, o *clientOptions) error {
 	for i := 0; i < o.streams; i++ {
 		str, err := conn.OpenStreamSync(ctx)
 		if err != nil {
@@ -121,7 +121,7 @@ func stopSendingStreams(ctx context.Context, conn quic.Connection, o *clientOpti
 
 // resetStreams abandons each request half-way with RESET_STREAM (RFC 9000
 // section 3.1) and expects the server to end its own half with a FIN.
-func resetStreams(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+func resetStreams(ctx context.Context, conn *confirmedConn, o *clientOptions) error {
 	for i := 0; i < o.streams; i++ {
 		str, err := conn.OpenStreamSync(ctx)
 		if err != nil {
@@ -146,7 +146,7 @@ func resetStreams(ctx context.Context, conn quic.Connection, o *clientOptions) e
 // expectStopSending runs against a server in stop-sending mode: the client
 // keeps writing until a Write fails with the server's STOP_SENDING code, then
 // reads the server's (empty) reply to EOF.
-func expectStopSending(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+func expectStopSending(ctx context.Context, conn *confirmedConn, o *clientOptions) error {
 	for i := 0; i < o.streams; i++ {
 		str, err := conn.OpenStreamSync(ctx)
 		if err != nil {
@@ -179,7 +179,7 @@ func expectStopSending(ctx context.Context, conn quic.Connection, o *clientOptio
 
 // expectReset runs against a server in reset mode: the request completes,
 // but reading the reply must fail with the server's RESET_STREAM code.
-func expectReset(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+func expectReset(ctx context.Context, conn *confirmedConn, o *clientOptions) error {
 	for i := 0; i < o.streams; i++ {
 		str, err := conn.OpenStreamSync(ctx)
 		if err != nil {
@@ -209,7 +209,7 @@ func expectReset(ctx context.Context, conn quic.Connection, o *clientOptions) er
 	return nil
 }
 
-func exchangeDatagrams(ctx context.Context, conn quic.Connection, o *clientOptions) error {
+func exchangeDatagrams(ctx context.Context, conn *confirmedConn, o *clientOptions) error {
 	if !conn.ConnectionState().SupportsDatagrams {
 		return fmt.Errorf("the server at %s did not enable DATAGRAM frames (max_datagram_frame_size)", o.connect)
 	}

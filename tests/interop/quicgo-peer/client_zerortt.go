@@ -46,10 +46,12 @@ func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) erro
 	cache := newNotifyingSessionCache()
 	tlsConf.ClientSessionCache = cache
 
-	first, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig())
+	firstConfirmation := newHandshakeConfirmation()
+	firstDialed, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig(firstConfirmation))
 	if err != nil {
 		return fmt.Errorf("first connection to %s: %w", o.connect, err)
 	}
+	first := &confirmedConn{Connection: firstDialed, confirmed: firstConfirmation.confirmed}
 	if err := echoOne(ctx, first, 0); err != nil {
 		_ = first.CloseWithError(1, "echo failed")
 		return fmt.Errorf("first connection: %w", err)
@@ -62,7 +64,8 @@ func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) erro
 	}
 	closeGracefully(first, 0, "ticket obtained")
 
-	conn, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, o.quicConfig())
+	confirmation := newHandshakeConfirmation()
+	conn, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
 	if err != nil {
 		return fmt.Errorf("resumed connection to %s: %w", o.connect, err)
 	}
@@ -91,7 +94,7 @@ func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) erro
 	}
 	fmt.Fprintf(os.Stderr, "zero-rtt: resumed=%t used0rtt=%t early-stream-rejected=%t\n", state.DidResume, state.Used0RTT, rejected)
 	result("zero-rtt used0rtt=%t reply=%s", state.Used0RTT, oneLine(string(reply)))
-	closeGracefully(conn, o.closeCode, o.closeReason)
+	closeGracefully(&confirmedConn{Connection: conn, confirmed: confirmation.confirmed}, o.closeCode, o.closeReason)
 
 	switch {
 	case o.expect0RTT == "accepted" && !state.Used0RTT:

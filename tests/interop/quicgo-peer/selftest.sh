@@ -5,6 +5,9 @@
 # Exits non-zero on the first failed check.
 #
 #   tests/interop/quicgo-peer/selftest.sh
+#
+# KEEP_SELFTEST_DIR=1 keeps the work directory (binary, certificates, every
+# process's output) for inspection.
 set -uo pipefail
 
 src_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+[ -n "${KEEP_SELFTEST_DIR:-}" ] && trap - EXIT
 
 failures=0
 fail() {
@@ -128,6 +132,15 @@ run_client() {
   fi
 }
 
+# client_stderr_has NAME TEXT: the last client run of NAME said TEXT on stderr.
+client_stderr_has() {
+  if grep -qF "$2" "$work/$1.client.err"; then
+    pass "$1: client stderr has '$2'"
+  else
+    fail "$1: client stderr lacks '$2': $(cat "$work/$1.client.err")"
+  fi
+}
+
 # client_fails NAME ARGS...: the client must exit 1 with a message on stderr.
 client_fails() {
   local name="$1"
@@ -158,6 +171,9 @@ run_client echo-churn '^RESULT churn-quicgo [0-9]+ streams/s$' "${ca[@]}" --mode
 run_client echo-insecure '^RESULT ok streams=1$' --insecure --streams 1
 client_fails echo-untrusted --mode echo --streams 1
 client_fails echo-wrong-alpn "${ca[@]}" --alpn no-such-protocol --streams 1
+# A failed handshake never reaches Accept, but the server still reports it:
+# CRYPTO_ERROR 0x178 is TLS alert 120 (no_application_protocol).
+expect_event echo-wrong-alpn '^EVENT conn-closed code=transport:376 remote=false '
 client_fails echo-wrong-name "${ca[@]}" --server-name example.org --streams 1
 stop_server echo
 
@@ -204,12 +220,17 @@ start_server zero-rtt-accepted --mode echo --early
 run_client zero-rtt-accepted '^RESULT zero-rtt used0rtt=true reply=ping$' "${ca[@]}" --mode zero-rtt --expect-0rtt accepted
 expect_event zero-rtt-accepted '^EVENT handshake-complete used0rtt=true$'
 expect_event zero-rtt-accepted '^EVENT stream-eof id=0 bytes=4$'
+expect_event zero-rtt-accepted '^EVENT conn-closed code=0 remote=true reason=done$'
+client_stderr_has zero-rtt-accepted 'resumed=true used0rtt=true early-stream-rejected=false'
 stop_server zero-rtt-accepted
 
 start_server zero-rtt-rejected --mode echo --reject-early
 run_client zero-rtt-rejected '^RESULT zero-rtt used0rtt=false reply=ping$' "${ca[@]}" --mode zero-rtt --expect-0rtt rejected
 expect_event zero-rtt-rejected '^EVENT handshake-complete used0rtt=false$' 2
 no_event zero-rtt-rejected '^EVENT handshake-complete used0rtt=true$'
+expect_event zero-rtt-rejected '^EVENT stream-eof id=0 bytes=4$'
+# The early stream really was sent and rejected, then repeated in 1-RTT.
+client_stderr_has zero-rtt-rejected 'resumed=false used0rtt=false early-stream-rejected=true'
 stop_server zero-rtt-rejected
 
 # A server not listening "early" issues tickets without early_data; quic-go's
