@@ -31,6 +31,7 @@ type clientOptions struct {
 	closeCode     uint64
 	closeReason   string
 	datagramGrace time.Duration
+	forceEarly    bool
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -51,6 +52,7 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.IntVar(&o.size, "size", 100, "datagram payload size in --mode datagrams")
 	fs.DurationVar(&o.datagramGrace, "datagram-wait", 2*time.Second, "how long to wait for datagram echoes after the last send")
 	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt mode: accepted | rejected | any; fail on a mismatch")
+	fs.BoolVar(&o.forceEarly, "force-early-data", false, "zero-rtt mode: offer early data even on a ticket that does not allow it, as GnuTLS does")
 	fs.Uint64Var(&o.closeCode, "close-code", 0, "application code of the final CONNECTION_CLOSE")
 	fs.StringVar(&o.closeReason, "close-reason", "done", "reason phrase of the final CONNECTION_CLOSE")
 	if err := fs.Parse(args); err != nil {

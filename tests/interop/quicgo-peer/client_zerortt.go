@@ -17,17 +17,27 @@ import (
 // silently test a full handshake instead of 0-RTT.
 type notifyingSessionCache struct {
 	tls.ClientSessionCache
-	stored chan struct{}
+	stored         chan struct{}
+	forceEarlyData bool
+	forceErr       error
 }
 
-func newNotifyingSessionCache() *notifyingSessionCache {
+func newNotifyingSessionCache(forceEarly bool) *notifyingSessionCache {
 	return &notifyingSessionCache{
 		ClientSessionCache: tls.NewLRUClientSessionCache(4),
 		stored:             make(chan struct{}, 16),
+		forceEarlyData:     forceEarly,
 	}
 }
 
 func (c *notifyingSessionCache) Put(key string, cs *tls.ClientSessionState) {
+	if cs != nil && c.forceEarlyData {
+		// Put runs on quic-go's handshake goroutine before stored is signalled,
+		// so forceErr is read only after this write.
+		if err := forceEarlyData(cs); err != nil {
+			c.forceErr = err
+		}
+	}
 	c.ClientSessionCache.Put(key, cs)
 	if cs != nil {
 		select {
@@ -43,7 +53,7 @@ func (c *notifyingSessionCache) Put(key string, cs *tls.ClientSessionState) {
 // fails the early streams with Err0RTTRejected and the request is repeated
 // on the 1-RTT connection, as an application must.
 func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) error {
-	cache := newNotifyingSessionCache()
+	cache := newNotifyingSessionCache(o.forceEarly)
 	tlsConf.ClientSessionCache = cache
 
 	firstConfirmation := newHandshakeConfirmation()
@@ -61,6 +71,10 @@ func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) erro
 	case <-ctx.Done():
 		_ = first.CloseWithError(1, "no ticket")
 		return errors.New("the server sent no session ticket on the first connection")
+	}
+	if cache.forceErr != nil {
+		_ = first.CloseWithError(1, "cannot force early data")
+		return fmt.Errorf("--force-early-data: %w", cache.forceErr)
 	}
 	closeGracefully(first, 0, "ticket obtained")
 

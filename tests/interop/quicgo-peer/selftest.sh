@@ -238,7 +238,17 @@ stop_server zero-rtt-rejected
 start_server zero-rtt-not-early --mode echo
 run_client zero-rtt-not-early '^RESULT zero-rtt used0rtt=false reply=ping$' "${ca[@]}" --mode zero-rtt --expect-0rtt rejected
 no_event zero-rtt-not-early '^EVENT conn-closed code=transport:'
+# A client that offers early data on such a ticket anyway (GnuTLS does) makes
+# the quic-go server abort the handshake with TLS alert 110
+# (unsupported_extension), i.e. CRYPTO_ERROR 0x16e = 366.
+client_fails zero-rtt-forced-not-early "${ca[@]}" --mode zero-rtt --force-early-data
+expect_event zero-rtt-forced-not-early '^EVENT conn-closed code=transport:366 remote=false reason=CRYPTO_ERROR \(0x16e\): tls: client sent unexpected early data$'
 stop_server zero-rtt-not-early
+
+# The same forced offer is fine where tickets do allow early data.
+start_server zero-rtt-forced-early --mode echo --early
+run_client zero-rtt-forced-early '^RESULT zero-rtt used0rtt=true reply=ping$' "${ca[@]}" --mode zero-rtt --force-early-data --expect-0rtt accepted
+stop_server zero-rtt-forced-early
 
 # --- lifetime -------------------------------------------------------------------
 start_server exit-after --mode echo --exit-after 500ms
