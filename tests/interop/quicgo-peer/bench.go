@@ -96,11 +96,11 @@ func runBenchChurn(args []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	if *warmup > 0 {
-		if _, err := echoStreams(ctx, pair.client, *warmup, *concurrency); err != nil {
+		if _, err := echoStreams(ctx, pair.client, *warmup, *concurrency, bidiEcho); err != nil {
 			return fmt.Errorf("warm-up: %w", err)
 		}
 	}
-	elapsed, err := echoStreams(ctx, pair.client, *streams, *concurrency)
+	elapsed, err := echoStreams(ctx, pair.client, *streams, *concurrency, bidiEcho)
 	if err != nil {
 		return err
 	}

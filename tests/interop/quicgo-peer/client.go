@@ -32,6 +32,9 @@ type clientOptions struct {
 	closeReason   string
 	datagramGrace time.Duration
 	forceEarly    bool
+	replyPrefix   int
+	minEchoes     int
+	uni           bool
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -50,8 +53,11 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
 	fs.IntVar(&o.count, "count", 10, "datagrams to send in --mode datagrams")
 	fs.IntVar(&o.size, "size", 100, "datagram payload size in --mode datagrams")
+	fs.IntVar(&o.minEchoes, "min-echoes", 1, "datagrams mode: fail when fewer echoes come back")
 	fs.DurationVar(&o.datagramGrace, "datagram-wait", 2*time.Second, "how long to wait for datagram echoes after the last send")
 	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt mode: accepted | rejected | any; fail on a mismatch")
+	fs.IntVar(&o.replyPrefix, "reply-prefix", 0, "echo/churn: expect only the first N bytes of the request back (32 for a reply-no-eof server); 0 expects all 64")
+	fs.BoolVar(&o.uni, "uni", false, "echo/churn: open unidirectional streams (write 64 B + FIN, no reply) instead of bidirectional ones")
 	fs.BoolVar(&o.forceEarly, "force-early-data", false, "zero-rtt mode: offer early data even on a ticket that does not allow it, as GnuTLS does")
 	fs.Uint64Var(&o.closeCode, "close-code", 0, "application code of the final CONNECTION_CLOSE")
 	fs.StringVar(&o.closeReason, "close-reason", "done", "reason phrase of the final CONNECTION_CLOSE")
@@ -95,6 +101,9 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	if o.concurrency == 0 {
 		o.concurrency = defaultConcurrency
 	}
+	if o.replyPrefix < 0 || o.replyPrefix > echoPayloadSize {
+		return nil, fmt.Errorf("--reply-prefix %d is outside 0..%d", o.replyPrefix, echoPayloadSize)
+	}
 	if o.streams < 0 || o.concurrency < 1 {
 		return nil, fmt.Errorf("--streams %d / --concurrency %d must be positive", o.streams, o.concurrency)
 	}
@@ -135,6 +144,11 @@ func (o *clientOptions) quicConfig(confirmation *handshakeConfirmation) *quic.Co
 	}
 }
 
+// streamKind is what echo and churn do per stream.
+func (o *clientOptions) streamKind() streamKind {
+	return streamKind{uni: o.uni, replyPrefix: o.replyPrefix}
+}
+
 func runClient(args []string) error {
 	o, err := parseClientOptions(args)
 	if err != nil {
@@ -168,13 +182,20 @@ func runClient(args []string) error {
 
 	switch o.mode {
 	case "echo":
-		if _, err := echoStreams(ctx, conn, o.streams, o.concurrency); err != nil {
+		if _, err := echoStreams(ctx, conn, o.streams, o.concurrency, o.streamKind()); err != nil {
 			return err
+		}
+		if o.uni {
+			// Unidirectional sends get no reply: one bidirectional round trip
+			// makes sure they reached the server before CONNECTION_CLOSE does.
+			if err := echoOneExpecting(ctx, conn, o.streams, o.replyPrefix); err != nil {
+				return fmt.Errorf("echo after unidirectional streams: %w", err)
+			}
 		}
 		result("ok streams=%d", o.streams)
 		closeGracefully(conn, o.closeCode, o.closeReason)
 	case "churn":
-		elapsed, err := echoStreams(ctx, conn, o.streams, o.concurrency)
+		elapsed, err := echoStreams(ctx, conn, o.streams, o.concurrency, o.streamKind())
 		if err != nil {
 			return err
 		}

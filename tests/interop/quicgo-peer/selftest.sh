@@ -168,6 +168,8 @@ expect_event echo-client-stop-sending '^EVENT stop-sending-received id=0 code=7$
 run_client echo-client-reset '^RESULT ok reset streams=1 code=42$' "${ca[@]}" --mode reset
 expect_event echo-client-reset '^EVENT reset-received id=0 code=42$'
 run_client echo-churn '^RESULT churn-quicgo [0-9]+ streams/s$' "${ca[@]}" --mode churn --streams 2000 --concurrency 50
+run_client echo-uni '^RESULT ok streams=3$' "${ca[@]}" --mode echo --uni --streams 3
+expect_event echo-uni '^EVENT stream-eof id=(2|6|10) bytes=64$' 3
 run_client echo-insecure '^RESULT ok streams=1$' --insecure --streams 1
 client_fails echo-untrusted --mode echo --streams 1
 client_fails echo-wrong-alpn "${ca[@]}" --alpn no-such-protocol --streams 1
@@ -178,11 +180,14 @@ client_fails echo-wrong-name "${ca[@]}" --server-name example.org --streams 1
 stop_server echo
 
 # --- reply-no-eof ------------------------------------------------------------
-start_server reply-no-eof --mode reply-no-eof
-run_client reply-no-eof '^RESULT ok streams=3$' "${ca[@]}" --mode echo --streams 3
+start_server reply-no-eof --mode reply-no-eof --max-streams 3
+run_client reply-no-eof '^RESULT ok streams=3$' "${ca[@]}" --mode echo --streams 3 --reply-prefix 32
 expect_event reply-no-eof '^EVENT stream-accepted id=[0-9]+$' 3
 expect_event reply-no-eof '^EVENT conn-closed code=0 remote=true'
 no_event reply-no-eof '^EVENT stream-eof'
+# The FIN is never consumed, so quic-go never completes those streams and
+# never returns their credit: a fourth stream cannot be opened.
+client_fails reply-no-eof-credit "${ca[@]}" --mode echo --streams 4 --reply-prefix 32 --timeout 1s
 stop_server reply-no-eof
 
 # --- stop-sending --------------------------------------------------------------
@@ -210,6 +215,12 @@ start_server datagrams --mode datagrams
 run_client datagrams '^RESULT datagrams sent=20 received=[1-9][0-9]*$' "${ca[@]}" --mode datagrams --count 20 --size 100
 expect_event datagrams '^EVENT datagram-received len=100$'
 stop_server datagrams
+
+# With --datagrams outside datagrams mode, datagrams are reported, not echoed.
+start_server datagrams-report --mode echo --datagrams
+run_client datagrams-report '^RESULT datagrams sent=3 received=0$' "${ca[@]}" --mode datagrams --count 3 --datagram-wait 300ms --min-echoes 0
+expect_event datagrams-report '^EVENT datagram-received len=100$' 3
+stop_server datagrams-report
 
 start_server datagrams-off --mode echo
 client_fails datagrams-off "${ca[@]}" --mode datagrams --count 2

@@ -25,9 +25,14 @@ const (
 	modeDatagrams   serverMode = "datagrams"
 )
 
-// replyNoEOFRequestSize is how much reply-no-eof reads before replying: the
-// size of the clients' echo payload, so an echo client can verify the reply.
-const replyNoEOFRequestSize = 64
+// requestSize is how much the reset mode reads before replying: the size of
+// the clients' echo payload.
+const requestSize = 64
+
+// replyNoEOFReadSize is how much reply-no-eof reads: deliberately less than
+// the 64-byte request, because quic-go consumes the FIN together with the
+// last byte of the frame that carries it, and this mode must never consume it.
+const replyNoEOFReadSize = requestSize / 2
 
 type serverOptions struct {
 	listen      string
@@ -56,7 +61,7 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocol to accept")
 	fs.StringVar(&mode, "mode", string(modeEcho), "echo | reply-no-eof | stop-sending | reset | datagrams")
 	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7) or reset (default 42)")
-	fs.Int64Var(&o.maxStreams, "max-streams", 100, "initial_max_streams_bidi granted to the client")
+	fs.Int64Var(&o.maxStreams, "max-streams", 100, "initial_max_streams_bidi and _uni granted to the client")
 	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
 	fs.BoolVar(&o.early, "early", false, "listen with ListenAddrEarly: issue 0-RTT-capable tickets and accept 0-RTT")
 	fs.BoolVar(&o.rejectEarly, "reject-early", false, "issue 0-RTT-capable tickets but reject every 0-RTT attempt (fresh ticket key per connection)")
@@ -128,7 +133,7 @@ func runServer(args []string) error {
 	}
 	quicConf := &quic.Config{
 		MaxIncomingStreams:    o.maxStreams,
-		MaxIncomingUniStreams: -1,
+		MaxIncomingUniStreams: o.maxStreams,
 		EnableDatagrams:       o.datagrams,
 		MaxIdleTimeout:        o.idleTimeout,
 		Tracer:                closeEventTracer{},
@@ -215,9 +220,10 @@ func (s *peerServer) acceptEarly(ln quic.EarlyListener) {
 }
 
 func (s *peerServer) serveConn(conn quic.Connection) {
-	if s.opts.mode == modeDatagrams {
-		go echoDatagrams(conn)
+	if s.opts.datagrams {
+		go receiveDatagrams(conn, s.opts.mode == modeDatagrams)
 	}
+	go s.serveUniStreams(conn)
 	for {
 		str, err := conn.AcceptStream(context.Background())
 		if err != nil {
@@ -226,6 +232,32 @@ func (s *peerServer) serveConn(conn quic.Connection) {
 		}
 		event("stream-accepted id=%d", str.StreamID())
 		go s.serveStream(str)
+	}
+}
+
+// serveUniStreams reads client-initiated unidirectional streams to EOF (or
+// stops them, in stop-sending mode); they have no send half to reply on.
+func (s *peerServer) serveUniStreams(conn quic.Connection) {
+	for {
+		str, err := conn.AcceptUniStream(context.Background())
+		if err != nil {
+			return
+		}
+		id := int64(str.StreamID())
+		event("stream-accepted id=%d", id)
+		go func() {
+			if s.opts.mode == modeStopSending {
+				str.CancelRead(quic.StreamErrorCode(s.opts.code))
+				event("stop-sending-sent id=%d code=%d", id, s.opts.code)
+				return
+			}
+			n, err := io.Copy(io.Discard, str)
+			if err != nil {
+				reportReadError(id, err)
+				return
+			}
+			event("stream-eof id=%d bytes=%d", id, n)
+		}()
 	}
 }
 
@@ -243,13 +275,14 @@ func (s *peerServer) serveStream(str quic.Stream) {
 		event("stream-eof id=%d bytes=%d", id, len(data))
 		writeAndClose(str, data)
 	case modeReplyNoEOF:
-		request, err := readRequest(str)
+		request, err := readUpTo(str, replyNoEOFReadSize)
 		if err != nil {
 			reportReadError(id, err)
 			_ = str.Close()
 			return
 		}
-		// Deliberately never read further: the peer's FIN stays unconsumed.
+		// Deliberately never read further: the peer's FIN stays unconsumed, so
+		// quic-go never completes the stream and never returns its credit.
 		writeAndClose(str, request)
 	case modeStopSending:
 		str.CancelRead(quic.StreamErrorCode(s.opts.code))
@@ -260,7 +293,7 @@ func (s *peerServer) serveStream(str quic.Stream) {
 			fmt.Fprintf(os.Stderr, "stream %d: close: %v\n", id, err)
 		}
 	case modeReset:
-		request, err := readRequest(str)
+		request, err := readUpTo(str, requestSize)
 		if err != nil {
 			reportReadError(id, err)
 			str.CancelWrite(quic.StreamErrorCode(s.opts.code))
@@ -282,10 +315,9 @@ func (s *peerServer) serveStream(str quic.Stream) {
 	}
 }
 
-// readRequest reads up to replyNoEOFRequestSize bytes; a shorter request
-// ended by FIN is fine.
-func readRequest(str quic.Stream) ([]byte, error) {
-	buf := make([]byte, replyNoEOFRequestSize)
+// readUpTo reads size bytes, or fewer if the request ends first.
+func readUpTo(str quic.ReceiveStream, size int) ([]byte, error) {
+	buf := make([]byte, size)
 	n, err := io.ReadFull(str, buf)
 	if err == io.ErrUnexpectedEOF || err == io.EOF {
 		err = nil
@@ -320,13 +352,19 @@ func reportWriteError(id int64, err error) {
 	fmt.Fprintf(os.Stderr, "stream %d: write: %v\n", id, err)
 }
 
-func echoDatagrams(conn quic.Connection) {
+// receiveDatagrams reports every DATAGRAM frame and, in datagrams mode,
+// echoes it; reading them in every mode keeps quic-go's small receive queue
+// from silently dropping frames the harness expects to see reported.
+func receiveDatagrams(conn quic.Connection, echo bool) {
 	for {
 		msg, err := conn.ReceiveMessage()
 		if err != nil {
 			return
 		}
 		event("datagram-received len=%d", len(msg))
+		if !echo {
+			continue
+		}
 		if err := conn.SendMessage(msg); err != nil {
 			fmt.Fprintf(os.Stderr, "datagram echo: %v\n", err)
 		}
