@@ -12,6 +12,10 @@ import (
 	quic "github.com/lucas-clemente/quic-go"
 )
 
+// uniCloseLinger is how long the client waits after its last unidirectional
+// stream before closing; see runClient.
+const uniCloseLinger = 200 * time.Millisecond
+
 type clientOptions struct {
 	connect       string
 	alpn          string
@@ -191,6 +195,10 @@ func runClient(args []string) error {
 			if err := echoOneExpecting(ctx, conn, o.streams, o.replyPrefix); err != nil {
 				return fmt.Errorf("echo after unidirectional streams: %w", err)
 			}
+			// Arrival is not enough: quic-go fails reads with the close error
+			// even for data it has buffered, and the server reads each stream on
+			// its own goroutine. Give those readers a moment before closing.
+			time.Sleep(uniCloseLinger)
 		}
 		result("ok streams=%d", o.streams)
 		closeGracefully(conn, o.closeCode, o.closeReason)
