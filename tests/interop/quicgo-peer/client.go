@@ -39,6 +39,7 @@ type clientOptions struct {
 	replyPrefix   int
 	minEchoes     int
 	uni           bool
+	qlogDir       string
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -63,6 +64,7 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.IntVar(&o.replyPrefix, "reply-prefix", 0, "echo/churn: expect only the first N bytes of the request back (32 for a reply-no-eof server); 0 expects all 64")
 	fs.BoolVar(&o.uni, "uni", false, "echo/churn: open unidirectional streams (write 64 B + FIN, no reply) instead of bidirectional ones")
 	fs.BoolVar(&o.forceEarly, "force-early-data", false, "zero-rtt mode: offer early data even on a ticket that does not allow it, as GnuTLS does")
+	fs.StringVar(&o.qlogDir, "qlog", "", "write a qlog trace per connection into this directory")
 	fs.Uint64Var(&o.closeCode, "close-code", 0, "application code of the final CONNECTION_CLOSE")
 	fs.StringVar(&o.closeReason, "close-reason", "done", "reason phrase of the final CONNECTION_CLOSE")
 	if err := fs.Parse(args); err != nil {
@@ -75,6 +77,9 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	})
 	if o.connect == "" {
 		return nil, errors.New("--connect host:port is required")
+	}
+	if err := ensureQlogDir(o.qlogDir); err != nil {
+		return nil, err
 	}
 	if o.insecure && o.caFile != "" {
 		return nil, errors.New("--insecure and --ca are mutually exclusive")
@@ -126,6 +131,10 @@ func (o *clientOptions) tlsConfig() (*tls.Config, error) {
 		MinVersion:         tls.VersionTLS13,
 		InsecureSkipVerify: o.insecure,
 	}
+	var err error
+	if conf.KeyLogWriter, err = keyLogWriter(); err != nil {
+		return nil, err
+	}
 	if o.caFile != "" {
 		pool, err := loadCAPool(o.caFile)
 		if err != nil {
@@ -140,7 +149,7 @@ func (o *clientOptions) tlsConfig() (*tls.Config, error) {
 // handshake confirmation of the connection it is used for.
 func (o *clientOptions) quicConfig(confirmation *handshakeConfirmation) *quic.Config {
 	return &quic.Config{
-		Tracer:                confirmation,
+		Tracer:                withQlog(confirmation, o.qlogDir),
 		EnableDatagrams:       o.datagrams,
 		MaxIncomingStreams:    -1,
 		MaxIncomingUniStreams: -1,

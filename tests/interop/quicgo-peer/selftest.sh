@@ -261,6 +261,23 @@ start_server zero-rtt-forced-early --mode echo --early
 run_client zero-rtt-forced-early '^RESULT zero-rtt used0rtt=true reply=ping$' "${ca[@]}" --mode zero-rtt --force-early-data --expect-0rtt accepted
 stop_server zero-rtt-forced-early
 
+# --- debugging aids: qlog traces and SSLKEYLOGFILE ---------------------------------
+start_server qlog --mode echo --qlog "$work/qlog"
+SSLKEYLOGFILE="$work/keys.log" run_client qlog '^RESULT ok streams=1$' "${ca[@]}" --streams 1 --qlog "$work/qlog"
+expect_event qlog '^EVENT conn-closed code=0 remote=true reason=done$'
+stop_server qlog
+if ls "$work/qlog"/server-*.qlog "$work/qlog"/client-*.qlog >/dev/null 2>&1 &&
+  grep -q '"qlog_version"' "$work/qlog"/client-*.qlog; then
+  pass "qlog: client and server traces written"
+else
+  fail "qlog: traces missing: $(ls -la "$work/qlog" 2>&1)"
+fi
+if grep -q '^CLIENT_HANDSHAKE_TRAFFIC_SECRET ' "$work/keys.log" 2>/dev/null; then
+  pass "SSLKEYLOGFILE: client wrote TLS secrets"
+else
+  fail "SSLKEYLOGFILE: no secrets in $work/keys.log"
+fi
+
 # --- lifetime -------------------------------------------------------------------
 start_server exit-after --mode echo --exit-after 500ms
 sleep 1.5

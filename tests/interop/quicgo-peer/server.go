@@ -49,6 +49,7 @@ type serverOptions struct {
 	exitAfter   time.Duration
 	idleTimeout time.Duration
 	watchStdin  bool
+	qlogDir     string
 }
 
 func parseServerOptions(args []string) (*serverOptions, error) {
@@ -67,6 +68,7 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	fs.BoolVar(&o.rejectEarly, "reject-early", false, "issue 0-RTT-capable tickets but reject every 0-RTT attempt (fresh ticket key per connection)")
 	fs.DurationVar(&o.exitAfter, "exit-after", 0, "exit after this long (0: only on stdin EOF)")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Second, "max_idle_timeout")
+	fs.StringVar(&o.qlogDir, "qlog", "", "write a qlog trace per connection into this directory")
 	fs.BoolVar(&o.watchStdin, "watch-stdin", true, "exit when stdin reaches EOF (so a crashed harness never leaves the server running)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -93,6 +95,9 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	if o.mode == modeDatagrams {
 		o.datagrams = true
 	}
+	if err := ensureQlogDir(o.qlogDir); err != nil {
+		return nil, err
+	}
 	if o.certFile == "" || o.keyFile == "" {
 		return nil, errors.New("--cert and --key are required (quicgo-peer gencert --out DIR makes a pair)")
 	}
@@ -112,6 +117,9 @@ func runServer(args []string) error {
 		Certificates: []tls.Certificate{pair},
 		NextProtos:   []string{o.alpn},
 		MinVersion:   tls.VersionTLS13,
+	}
+	if tlsConf.KeyLogWriter, err = keyLogWriter(); err != nil {
+		return err
 	}
 	if o.rejectEarly {
 		// quic-go 0.29 has no per-connection "allow 0-RTT" hook: it accepts 0-RTT
@@ -136,7 +144,7 @@ func runServer(args []string) error {
 		MaxIncomingUniStreams: o.maxStreams,
 		EnableDatagrams:       o.datagrams,
 		MaxIdleTimeout:        o.idleTimeout,
-		Tracer:                closeEventTracer{},
+		Tracer:                withQlog(closeEventTracer{}, o.qlogDir),
 	}
 
 	s := &peerServer{opts: o}
