@@ -83,10 +83,10 @@ func runBenchChurn(args []string) error {
 	warmup := fs.Int("warmup", 1000, "streams run before measuring")
 	timeout := fs.Duration("timeout", 120*time.Second, "bound on the whole run")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return badUsage(err)
 	}
 	if *streams < 1 || *concurrency < 1 || *warmup < 0 {
-		return fmt.Errorf("--streams %d, --concurrency %d must be positive and --warmup %d not negative", *streams, *concurrency, *warmup)
+		return badUsage(fmt.Errorf("--streams %d, --concurrency %d must be positive and --warmup %d not negative", *streams, *concurrency, *warmup))
 	}
 	pair, err := newBenchPair(*maxStreams, benchEcho)
 	if err != nil {
@@ -116,10 +116,10 @@ func runBenchBulk(args []string) error {
 	chunk := fs.Int("chunk", 64<<10, "size of each Write")
 	timeout := fs.Duration("timeout", 120*time.Second, "bound on the whole run")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return badUsage(err)
 	}
 	if *total < 1 || *chunk < 1 {
-		return fmt.Errorf("--bytes %d and --chunk %d must be positive", *total, *chunk)
+		return badUsage(fmt.Errorf("--bytes %d and --chunk %d must be positive", *total, *chunk))
 	}
 	pair, err := newBenchPair(100, func(str quic.Stream) {
 		n, err := io.Copy(io.Discard, str)

@@ -22,10 +22,10 @@ func runGenCert(args []string) error {
 	fs := flag.NewFlagSet("gencert", flag.ContinueOnError)
 	out := fs.String("out", "", "directory to write cert.pem, key.pem and ca.pem into (created if missing)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return badUsage(err)
 	}
 	if *out == "" {
-		return errors.New("--out is required")
+		return badUsage(errors.New("--out is required"))
 	}
 	certPEM, keyPEM, err := selfSignedPEM()
 	if err != nil {

@@ -12,6 +12,10 @@ import (
 	quic "github.com/lucas-clemente/quic-go"
 )
 
+// clientFailedCode is the application close code sent when a client run
+// fails, so a server-side harness can tell a failure from --close-code.
+const clientFailedCode = 0x51
+
 // uniCloseLinger is how long the client waits after its last unidirectional
 // stream before closing; see runClient.
 const uniCloseLinger = 200 * time.Millisecond
@@ -162,10 +166,10 @@ func (o *clientOptions) streamKind() streamKind {
 	return streamKind{uni: o.uni, replyPrefix: o.replyPrefix}
 }
 
-func runClient(args []string) error {
-	o, err := parseClientOptions(args)
-	if err != nil {
-		return err
+func runClient(args []string) (err error) {
+	o, parseErr := parseClientOptions(args)
+	if parseErr != nil {
+		return badUsage(parseErr)
 	}
 	tlsConf, err := o.tlsConfig()
 	if err != nil {
@@ -190,8 +194,13 @@ func runClient(args []string) error {
 		return fmt.Errorf("connecting to %s: %w", o.connect, err)
 	}
 	conn := &confirmedConn{Connection: dialed, confirmed: confirmation.confirmed}
-	// On the error paths, still tell the server; success paths close gracefully.
-	defer func() { _ = conn.CloseWithError(quic.ApplicationErrorCode(o.closeCode), o.closeReason) }()
+	// Success paths have closed gracefully already (a second close is a no-op);
+	// on a failure, tell the server why.
+	defer func() {
+		if err != nil {
+			_ = conn.CloseWithError(clientFailedCode, oneLine(err.Error()))
+		}
+	}()
 
 	switch o.mode {
 	case "echo":

@@ -52,7 +52,7 @@ func (c *notifyingSessionCache) Put(key string, cs *tls.ClientSessionState) {
 // completes (RFC 9001 section 4.6). When the server rejects 0-RTT, quic-go
 // fails the early streams with Err0RTTRejected and the request is repeated
 // on the 1-RTT connection, as an application must.
-func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) error {
+func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) (err error) {
 	cache := newNotifyingSessionCache(o.forceEarly)
 	tlsConf.ClientSessionCache = cache
 
@@ -83,7 +83,11 @@ func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) erro
 	if err != nil {
 		return fmt.Errorf("resumed connection to %s: %w", o.connect, err)
 	}
-	defer func() { _ = conn.CloseWithError(quic.ApplicationErrorCode(o.closeCode), o.closeReason) }()
+	defer func() {
+		if err != nil {
+			_ = conn.CloseWithError(clientFailedCode, oneLine(err.Error()))
+		}
+	}()
 
 	reply, err := pingOn(ctx, conn, false)
 	rejected := errors.Is(err, quic.Err0RTTRejected)

@@ -9,6 +9,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 )
@@ -50,8 +52,33 @@ func main() {
 		fmt.Fprintf(os.Stderr, "quicgo-peer: unknown command %q\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
-	if err != nil {
+	var usageErr usageError
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		// The flag set has already printed its usage.
+	case errors.As(err, &usageErr):
+		fmt.Fprintf(os.Stderr, "quicgo-peer %s: %v\n", os.Args[1], usageErr.err)
+		os.Exit(2)
+	default:
 		fmt.Fprintf(os.Stderr, "quicgo-peer %s: %v\n", os.Args[1], err)
 		os.Exit(1)
 	}
+}
+
+// usageError marks a bad command line (exit code 2) as opposed to a failed
+// run (exit code 1).
+type usageError struct {
+	err error
+}
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func (e usageError) Unwrap() error { return e.err }
+
+func badUsage(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError{err: err}
 }

@@ -171,6 +171,9 @@ run_client echo-churn '^RESULT churn-quicgo [0-9]+ streams/s$' "${ca[@]}" --mode
 run_client echo-uni '^RESULT ok streams=3$' "${ca[@]}" --mode echo --uni --streams 3
 expect_event echo-uni '^EVENT stream-eof id=(2|6|10) bytes=64$' 3
 run_client echo-insecure '^RESULT ok streams=1$' --insecure --streams 1
+# A failed run closes with code 0x51 and the failure as the reason.
+client_fails echo-client-failure "${ca[@]}" --mode expect-reset
+expect_event echo-client-failure '^EVENT conn-closed code=81 remote=true reason=stream 0: expected RESET_STREAM'
 client_fails echo-untrusted --mode echo --streams 1
 client_fails echo-wrong-alpn "${ca[@]}" --alpn no-such-protocol --streams 1
 # A failed handshake never reaches Accept, but the server still reports it:

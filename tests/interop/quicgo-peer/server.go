@@ -107,7 +107,7 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 func runServer(args []string) error {
 	o, err := parseServerOptions(args)
 	if err != nil {
-		return err
+		return badUsage(err)
 	}
 	pair, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
 	if err != nil {
