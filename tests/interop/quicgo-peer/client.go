@@ -50,12 +50,12 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs := flag.NewFlagSet("client", flag.ContinueOnError)
 	o := &clientOptions{}
 	fs.StringVar(&o.connect, "connect", "", "server UDP address host:port (required)")
-	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocol to offer")
+	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocols to offer, comma-separated")
 	fs.BoolVar(&o.insecure, "insecure", false, "do not verify the server certificate")
 	fs.StringVar(&o.caFile, "ca", "", "PEM file of trusted roots for the server certificate")
 	fs.StringVar(&o.serverName, "server-name", "localhost", "SNI and the name the certificate must carry")
 	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset")
-	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, stop-sending/reset 1)")
+	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, other modes 1)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "streams in flight at once (default: echo 1, churn 100)")
 	fs.Uint64Var(&o.code, "code", 0, "application error code to send (stop-sending: default 7, reset: default 42) or to expect (expect-*: any if unset)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on the whole run")
@@ -81,6 +81,9 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	})
 	if o.connect == "" {
 		return nil, errors.New("--connect host:port is required")
+	}
+	if len(alpnList(o.alpn)) == 0 {
+		return nil, fmt.Errorf("--alpn %q names no protocol", o.alpn)
 	}
 	if err := ensureQlogDir(o.qlogDir); err != nil {
 		return nil, err
@@ -131,7 +134,7 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 func (o *clientOptions) tlsConfig() (*tls.Config, error) {
 	conf := &tls.Config{
 		ServerName:         o.serverName,
-		NextProtos:         []string{o.alpn},
+		NextProtos:         alpnList(o.alpn),
 		MinVersion:         tls.VersionTLS13,
 		InsecureSkipVerify: o.insecure,
 	}

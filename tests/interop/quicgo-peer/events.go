@@ -66,6 +66,17 @@ func describeClose(err error) string {
 	}
 }
 
+// alpnList splits a comma-separated --alpn value.
+func alpnList(value string) []string {
+	var protos []string
+	for _, p := range strings.Split(value, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			protos = append(protos, p)
+		}
+	}
+	return protos
+}
+
 func oneLine(s string) string {
 	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 }

@@ -170,6 +170,7 @@ expect_event echo-client-reset '^EVENT reset-received id=0 code=42$'
 run_client echo-churn '^RESULT churn-quicgo [0-9]+ streams/s$' "${ca[@]}" --mode churn --streams 2000 --concurrency 50
 run_client echo-uni '^RESULT ok streams=3$' "${ca[@]}" --mode echo --uni --streams 3
 expect_event echo-uni '^EVENT stream-eof id=(2|6|10) bytes=64$' 3
+run_client echo-alpn-list '^RESULT ok streams=1$' "${ca[@]}" --alpn other,quic-actors-test --streams 1
 run_client echo-insecure '^RESULT ok streams=1$' --insecure --streams 1
 # A failed run closes with code 0x51 and the failure as the reason.
 client_fails echo-client-failure "${ca[@]}" --mode expect-reset

@@ -59,7 +59,7 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "UDP address to listen on")
 	fs.StringVar(&o.certFile, "cert", "", "PEM certificate chain (required)")
 	fs.StringVar(&o.keyFile, "key", "", "PEM private key (required)")
-	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocol to accept")
+	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocols to accept, comma-separated, in preference order")
 	fs.StringVar(&mode, "mode", string(modeEcho), "echo | reply-no-eof | stop-sending | reset | datagrams")
 	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7) or reset (default 42)")
 	fs.Int64Var(&o.maxStreams, "max-streams", 100, "initial_max_streams_bidi and _uni granted to the client")
@@ -95,6 +95,9 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	if o.mode == modeDatagrams {
 		o.datagrams = true
 	}
+	if len(alpnList(o.alpn)) == 0 {
+		return nil, fmt.Errorf("--alpn %q names no protocol", o.alpn)
+	}
 	if err := ensureQlogDir(o.qlogDir); err != nil {
 		return nil, err
 	}
@@ -115,7 +118,7 @@ func runServer(args []string) error {
 	}
 	tlsConf := &tls.Config{
 		Certificates: []tls.Certificate{pair},
-		NextProtos:   []string{o.alpn},
+		NextProtos:   alpnList(o.alpn),
 		MinVersion:   tls.VersionTLS13,
 	}
 	if tlsConf.KeyLogWriter, err = keyLogWriter(); err != nil {
