@@ -283,6 +283,17 @@ else
 fi
 
 # --- lifetime -------------------------------------------------------------------
+# A connection still open when the server exits is closed with a reason: the
+# client is blocked opening a second stream, whose credit never comes back.
+start_server shutdown --mode reply-no-eof --max-streams 1 --exit-after 1s
+out="$(timeout 30 "$bin" client --connect "127.0.0.1:$PORT" "${ca[@]}" --streams 2 --reply-prefix 32 --timeout 5s 2>&1)"
+if grep -q 'server shutting down' <<<"$out"; then
+  pass "shutdown: client saw the server's close: $out"
+else
+  fail "shutdown: client did not see 'server shutting down': $out"
+fi
+expect_event shutdown '^EVENT conn-closed code=0 remote=false reason=server shutting down$'
+stop_server shutdown
 start_server exit-after --mode echo --exit-after 500ms
 sleep 1.5
 if kill -0 "$server_pid" 2>/dev/null; then

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	quic "github.com/lucas-clemente/quic-go"
@@ -192,13 +193,42 @@ func runServer(args []string) error {
 		time.Sleep(2 * time.Second)
 		os.Exit(0)
 	}()
+	s.closeConnections()
 	_ = s.closer.Close()
 	return nil
 }
 
+// shutdownReason is the reason phrase of the application close (code 0) that
+// every open connection gets when the server exits.
+const shutdownReason = "server shutting down"
+
 type peerServer struct {
 	opts   *serverOptions
 	closer io.Closer
+	conns  sync.Map // quic.Connection -> struct{}
+}
+
+// track remembers conn until it ends, so that shutdown can close it with a
+// recognisable reason rather than the listener's bare code 0.
+func (s *peerServer) track(conn quic.Connection) {
+	s.conns.Store(conn, struct{}{})
+	go func() {
+		<-conn.Context().Done()
+		s.conns.Delete(conn)
+	}()
+}
+
+func (s *peerServer) closeConnections() {
+	var wg sync.WaitGroup
+	s.conns.Range(func(key, _ interface{}) bool {
+		wg.Add(1)
+		go func(conn quic.Connection) {
+			defer wg.Done()
+			_ = conn.CloseWithError(0, shutdownReason)
+		}(key.(quic.Connection))
+		return true
+	})
+	wg.Wait()
 }
 
 func (s *peerServer) accept(ln quic.Listener) {
@@ -231,6 +261,7 @@ func (s *peerServer) acceptEarly(ln quic.EarlyListener) {
 }
 
 func (s *peerServer) serveConn(conn quic.Connection) {
+	s.track(conn)
 	if s.opts.datagrams {
 		go receiveDatagrams(conn, s.opts.mode == modeDatagrams)
 	}
