@@ -187,8 +187,8 @@ func runServer(args []string) error {
 	}
 	why := <-done
 	fmt.Fprintf(os.Stderr, "quicgo-peer server: %s, shutting down\n", why)
-	// Closing the listener closes its connections; never let a wedged close
-	// keep the process alive, since the harness relies on us exiting.
+	// Never let a wedged close keep the process alive: the harness relies on
+	// us exiting.
 	go func() {
 		time.Sleep(2 * time.Second)
 		os.Exit(0)
@@ -237,8 +237,11 @@ func (s *peerServer) accept(ln quic.Listener) {
 		if err != nil {
 			return
 		}
-		// ListenAddr only returns connections whose handshake is complete.
-		event("handshake-complete used0rtt=%t", conn.ConnectionState().TLS.Used0RTT)
+		// ListenAddr returns a connection once its handshake context is done,
+		// which is also the case when it died during the handshake.
+		if state := conn.ConnectionState().TLS; state.HandshakeComplete {
+			event("handshake-complete used0rtt=%t", state.Used0RTT)
+		}
 		go s.serveConn(conn)
 	}
 }
