@@ -36,7 +36,8 @@ command -v go >/dev/null 2>&1 ||
   fail "quic-go's qtls dependency is missing under $gocode; install the Debian packages: apt-get install $packages"
 
 gopath="$(mktemp -d "${TMPDIR:-/tmp}/quicgo-peer-gopath.XXXXXX")"
-trap 'rm -rf "$gopath"' EXIT
+staged=""
+trap 'rm -rf "$gopath"; [ -z "$staged" ] || rm -f "$staged"' EXIT
 mkdir -p "$gopath/src/quicactors"
 ln -s "$src_dir" "$gopath/src/quicactors/quicgo-peer"
 
@@ -53,10 +54,15 @@ if [ -z "${GOCACHE:-}" ]; then
   fi
 fi
 
+# Build beside the target and rename, so that concurrent builds (parallel test
+# runs) never expose a half-written binary to a test that is starting it.
+staged="$out_dir/.quicgo-peer.$$"
 (
   cd "$gopath/src/quicactors/quicgo-peer"
   GO111MODULE=off GOPROXY=off GOFLAGS= GOPATH="$gopath:$gocode" \
-    go build -o "$out_dir/quicgo-peer" .
-) || fail "go build failed (Go $(go env GOVERSION 2>/dev/null || echo unknown)); quic-go 0.29 from $packages is expected"
+    go build -o "$staged" .
+) || { fail "go build failed (Go $(go env GOVERSION 2>/dev/null || echo unknown)); quic-go 0.29 from $packages is expected"; }
+mv -f "$staged" "$out_dir/quicgo-peer"
+staged=""
 
 echo "$out_dir/quicgo-peer"
