@@ -42,7 +42,11 @@ public interface IQuicEngineConnection : IAsyncDisposable
     /// <summary>Completes with how the connection ended; never faults.</summary>
     Task<ConnectionCloseInfo> Closed { get; }
 
-    /// <summary>The largest datagram payload the peer accepts; 0 when datagrams were not negotiated (RFC 9221 §3).</summary>
+    /// <summary>
+    /// The largest datagram payload that can actually be sent: at most what the peer's max_datagram_frame_size accepts,
+    /// and further limited by what fits in one packet on the path (RFC 9221 §3, §5), so it may be below the negotiated
+    /// size; 0 when datagrams were not negotiated.
+    /// </summary>
     int MaxDatagramSize { get; }
 
     /// <summary>

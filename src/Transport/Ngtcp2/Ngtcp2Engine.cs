@@ -155,6 +155,7 @@ public sealed class Ngtcp2Engine : IQuicEngine
         {
             // With verification off the callback is not consulted either: turning validation off is an explicit choice.
             CertificateValidation = options.ValidatePeerCertificate ? options.RemoteCertificateValidation : null,
+            OfferedApplicationProtocols = options.ApplicationProtocols,
         };
     }
 

@@ -1,6 +1,9 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using QuicActors.Transport;
 using QuicActors.Transport.InMemory;
+using QuicActors.Transport.Ngtcp2;
 
 namespace QuicActors.Benchmarks.Engine;
 
@@ -21,7 +24,8 @@ internal sealed record EngineSetup(
     public static EngineSetup Create(string name) => name switch
     {
         InMemoryQuicEngine.EngineName => InMemory(),
-        _ => throw new ArgumentException($"Unknown engine \"{name}\". Known engines: {InMemoryQuicEngine.EngineName}.", nameof(name)),
+        Ngtcp2Engine.EngineName => Ngtcp2(),
+        _ => throw new ArgumentException($"Unknown engine \"{name}\". Known engines: {InMemoryQuicEngine.EngineName}, {Ngtcp2Engine.EngineName}.", nameof(name)),
     };
 
     private static EngineSetup InMemory()
@@ -32,6 +36,29 @@ internal sealed record EngineSetup(
             engine,
             transport => new QuicListenerOptions { ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApplicationProtocols = [Alpn], Transport = transport },
             (server, transport) => new QuicClientOptions { RemoteEndPoint = server, ApplicationProtocols = [Alpn], Transport = transport });
+    }
+
+    /// <summary>ngtcp2 over loopback UDP: a self-signed "localhost" certificate that the client trusts explicitly.</summary>
+    private static EngineSetup Ngtcp2()
+    {
+        var engine = new Ngtcp2Engine();
+        var certificate = CreateLocalhostCertificate();
+        return new EngineSetup(
+            engine,
+            engine,
+            transport => new QuicListenerOptions { ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApplicationProtocols = [Alpn], ServerCertificate = certificate, Transport = transport },
+            (server, transport) => new QuicClientOptions { RemoteEndPoint = server, ServerName = "localhost", ApplicationProtocols = [Alpn], TrustedCertificates = [certificate], Transport = transport });
+    }
+
+    private static X509Certificate2 CreateLocalhostCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 
     public async ValueTask DisposeAsync()

@@ -21,4 +21,10 @@ public enum EngineDeviations
 
     /// <summary>CONNECTION_CLOSE reason phrases are neither sent nor received (System.Net.Quic has no API for them).</summary>
     NoCloseReasonPhrase = 1 << 2,
+
+    /// <summary>
+    /// On an ALPN mismatch the client learns only the TLS alert no_application_protocol (RFC 9001 §8.1, RFC 7301 §3.2),
+    /// which carries no list: its connect failure can name the client's offer but not the server's list.
+    /// </summary>
+    AlpnServerListUnknownToClient = 1 << 3,
 }

@@ -114,7 +114,9 @@ internal sealed partial class Ngtcp2Connection
         if (!close.IsApplicationError && close.ErrorCode is >= (long)TransportErrorCode.CryptoErrorBase and < 0x200)
         {
             var alert = (int)(close.ErrorCode - (long)TransportErrorCode.CryptoErrorBase);
-            return new QuicTransportException(QuicTransportError.HandshakeFailed, $"The server {RemoteEndPoint} ({_serverName}) refused the TLS handshake with alert {alert} ({TlsAlertName(alert)}).") { Close = close };
+            // no_application_protocol (RFC 9001 §8.1) carries no list: the server's choices are not knowable here.
+            var alpn = alert == 120 ? $" (this client offered ALPN [{string.Join(", ", OfferedApplicationProtocols)}], none of which the server accepts)" : "";
+            return new QuicTransportException(QuicTransportError.HandshakeFailed, $"The server {RemoteEndPoint} ({_serverName}) refused the TLS handshake with alert {alert} ({TlsAlertName(alert)}){alpn}.") { Close = close };
         }
         return new QuicTransportException(QuicTransportError.HandshakeFailed, $"The handshake with {RemoteEndPoint} ({_serverName}) failed: {close}.") { Close = close };
     }
@@ -340,8 +342,11 @@ internal sealed partial class Ngtcp2Connection
 
     private void OnPeerReset(long rawId, long code, long finalSize)
     {
-        if (!_streams.TryGetValue(rawId, out var s) || s.ReceiveDone) return;
+        // After our STOP_SENDING the receive half is already terminal, yet the peer's answering RESET_STREAM still
+        // reports its code and final size (RFC 9000 §3.5), so the application learns how the peer ended the stream.
+        if (!_streams.TryGetValue(rawId, out var s) || s.PeerResetReported || (s.ReceiveDone && !s.Discarding)) return;
         s.ReceiveDone = true;
+        s.PeerResetReported = true;
         _events.Writer.TryWrite(new PeerResetStream(s.Id, code, finalSize));
     }
 

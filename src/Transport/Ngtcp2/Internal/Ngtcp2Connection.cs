@@ -58,6 +58,9 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
     /// <summary>The application's certificate check (client), run when the handshake completes instead of GnuTLS's.</summary>
     internal System.Net.Security.RemoteCertificateValidationCallback? CertificateValidation { get; init; }
 
+    /// <summary>The ALPN list a client offered; failure messages name it, as the server's list never reaches us.</summary>
+    internal IReadOnlyList<string> OfferedApplicationProtocols { get; init; } = [];
+
     /// <summary>Whether the listener has handed the connection to the application.</summary>
     internal bool HandedOut { get; set; }
 
@@ -154,12 +157,16 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
                 throw QuicTransportException.DirectionClosed(streamId, "this endpoint has no send half on a unidirectional stream opened by the peer");
             if (s.SendFailure is not null) throw s.SendFailure;
             if (s.FinQueued || s.SendDone) throw QuicTransportException.DirectionClosed(streamId, "the send half is already finished (FIN written)");
-            if (s.PendingWrites.Count == 0 && (s.Buffered == 0 || s.Buffered + data.Length <= _local.StreamSendBufferSize))
+            // The send buffer holds at most StreamSendBufferSize unacknowledged bytes: what fits goes now, the rest
+            // waits (and so does the caller) until acknowledgements make room.
+            var accepted = s.PendingWrites.Count == 0 ? (int)Math.Min(data.Length, SendSpace(s)) : 0;
+            if (accepted == data.Length)
             {
                 QueueNative(s, data.Span, fin);
                 return ValueTask.CompletedTask;
             }
-            pending = new PendingWrite(data.ToArray(), fin);
+            if (accepted > 0) QueueNative(s, data.Span[..accepted], fin: false);
+            pending = new PendingWrite(data[accepted..].ToArray(), fin);
             if (fin) s.FinQueued = true;
             s.PendingWrites.Enqueue(pending);
         }
@@ -180,20 +187,29 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
         _endpoint.Wake();
     }
 
+    private long SendSpace(StreamState s) => Math.Max(0, _local.StreamSendBufferSize - s.Buffered);
+
     /// <summary>Moves pending writes into the native buffer while space allows; caller holds the lock.</summary>
     private void PumpWrites(StreamState s)
     {
-        while (s.PendingWrites.Count > 0 && (s.Buffered == 0 || s.Buffered + s.PendingWrites.Peek().Data.Length <= _local.StreamSendBufferSize))
+        while (s.PendingWrites.Count > 0)
         {
-            var w = s.PendingWrites.Dequeue();
-            s.FinQueued = false;
+            var w = s.PendingWrites.Peek();
+            var chunk = (int)Math.Min(w.Remaining, SendSpace(s));
+            // A bare FIN needs no space; otherwise wait for room.
+            if (chunk == 0 && w.Remaining > 0) return;
+            var last = chunk == w.Remaining;
             try
             {
-                QueueNative(s, w.Data, w.Fin);
+                QueueNative(s, w.Data.AsSpan(w.Offset, chunk), last && w.Fin);
+                w.Offset += chunk;
+                if (!last) return;
+                s.PendingWrites.Dequeue();
                 w.Completion.TrySetResult();
             }
             catch (QuicTransportException e)
             {
+                s.PendingWrites.Dequeue();
                 w.Completion.TrySetException(e);
             }
         }

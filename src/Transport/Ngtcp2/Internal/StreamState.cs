@@ -21,6 +21,9 @@ internal sealed class StreamState(QuicStreamId id, nint native, bool hasSend, bo
     /// <summary>We sent STOP_SENDING: data still arriving is dropped and its flow-control credit returned.</summary>
     public bool Discarding { get; set; }
 
+    /// <summary>The peer's RESET_STREAM was reported; a second report (a retransmission) is dropped.</summary>
+    public bool PeerResetReported { get; set; }
+
     /// <summary>Why writes fail now, once the send half was aborted.</summary>
     public QuicTransportException? SendFailure { get; set; }
 
@@ -32,11 +35,16 @@ internal sealed class StreamState(QuicStreamId id, nint native, bool hasSend, bo
     public Queue<PendingWrite> PendingWrites { get; } = new();
 }
 
-/// <summary>A write waiting for send-buffer space; holds a copy of its bytes.</summary>
+/// <summary>A write waiting for send-buffer space; holds a copy of its bytes, moved into the send buffer piecewise.</summary>
 internal sealed class PendingWrite(byte[] data, bool fin)
 {
     public byte[] Data { get; } = data;
     public bool Fin { get; } = fin;
+
+    /// <summary>How many bytes of <see cref="Data"/> are already in the send buffer.</summary>
+    public int Offset { get; set; }
+
+    public int Remaining => Data.Length - Offset;
     public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
