@@ -19,7 +19,7 @@ public abstract partial class TransportConformanceTests(EngineHarness harness) :
     public async Task DisposeAsync() => await Harness.DisposeAsync();
 
     /// <summary>Skips the test when the engine cannot run here.</summary>
-    protected void RequireEngine() => Skip.If(Harness.UnavailableReason is not null, $"{Harness.Name} is unavailable: {Harness.UnavailableReason}");
+    protected void RequireEngine() => Skip.UnlessAvailable(Harness.Name, Harness.UnavailableReason is null, $"{Harness.Name} is unavailable: {Harness.UnavailableReason}");
 
     /// <summary>Skips the test when the engine cannot run here or lacks <paramref name="capability"/>.</summary>
     protected void Require(EngineCapabilities capability)

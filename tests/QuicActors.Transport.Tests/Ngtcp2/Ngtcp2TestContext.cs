@@ -34,7 +34,7 @@ internal static class Ngtcp2TestContext
     public static Ngtcp2Engine EngineOrSkip()
     {
         var engine = new Ngtcp2Engine();
-        Skip.If(!engine.IsAvailable, $"ngtcp2 engine unavailable: {engine.UnavailableReason}");
+        Skip.UnlessAvailable(Ngtcp2Engine.EngineName, engine.IsAvailable, $"ngtcp2 engine unavailable: {engine.UnavailableReason}");
         return engine;
     }
 
