@@ -28,7 +28,7 @@ public sealed class Ngtcp2Engine : IQuicEngine
     /// <inheritdoc />
     public EngineCapabilities Capabilities =>
         EngineCapabilities.ZeroRtt | EngineCapabilities.Datagrams | EngineCapabilities.ExplicitSlotRelease |
-        EngineCapabilities.UnidirectionalStreams | EngineCapabilities.RealNetwork;
+        EngineCapabilities.UnidirectionalStreams | EngineCapabilities.AcknowledgementEvents | EngineCapabilities.RealNetwork;
 
     /// <inheritdoc />
     public bool IsAvailable => Ngtcp2Library.UnavailableReason is null;

@@ -119,6 +119,8 @@ public abstract partial class TransportConformanceTests
         Assert.True(stopperConnection.StopSending(id, 77));
         var stop = await writerEvents.NextAsync<PeerStopSending>(e => e.StreamId == id);
         Assert.Equal(77, stop.ApplicationErrorCode);
+        if (Harness.Capabilities.HasFlag(EngineCapabilities.AcknowledgementEvents))
+            await writerEvents.NextAsync<StreamResetAcknowledged>(e => e.StreamId == id); // the answering reset ends the send half
         var answerCode = Harness.Deviations.HasFlag(EngineDeviations.StopSendingAnsweredWithCodeZero) ? 0 : 77;
         if (!Harness.Deviations.HasFlag(EngineDeviations.NoResetReportedAfterOwnStopSending))
         {

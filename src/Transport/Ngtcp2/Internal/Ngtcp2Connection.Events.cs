@@ -358,6 +358,9 @@ internal sealed partial class Ngtcp2Connection
         s.SendFailure = QuicTransportException.StreamAborted(s.Id, code, "the peer sent STOP_SENDING");
         FailWrites(s, s.SendFailure);
         _events.Writer.TryWrite(new PeerStopSending(s.Id, code));
+        // ngtcp2 answered with RESET_STREAM carrying the same code (RFC 9000 §3.5) and retransmits it until it is
+        // acknowledged; as for a reset of our own, that is reported as its acknowledgement (see ResetStream).
+        _events.Writer.TryWrite(new StreamResetAcknowledged(s.Id));
     }
 
     private void OnAcked(long rawId, long acked, bool finAcked)

@@ -233,6 +233,11 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
             AbortSend(s, applicationErrorCode);
             s.SendFailure = QuicTransportException.StreamAborted(streamId, applicationErrorCode, "the send half was reset locally");
             FailWrites(s, s.SendFailure);
+            // ngtcp2 0.12 has no callback for the acknowledgement of a RESET_STREAM: it marks the frame acknowledged
+            // internally and retransmits it until then or until the connection ends. Once queued, the reset is as
+            // certain as an acknowledged one (the msquic engine reports it the same way), so the send half moves on
+            // to Reset Recvd (RFC 9000 §3.1) now rather than never.
+            _events.Writer.TryWrite(new StreamResetAcknowledged(streamId));
             return true;
         }
     }
