@@ -97,10 +97,29 @@ internal sealed partial class Ngtcp2Connection
         var isApplication = info.Kind == 2;
         var code = initiator == ConnectionCloseInitiator.IdleTimeout ? 0 : (long)info.Code;
         if (initiator == ConnectionCloseInitiator.Transport && reason.Length == 0) reason = NativeMethods.ErrorText(liberr);
+        if (IsEarlyDataRefusal(initiator, isApplication, code)) reason = EarlyDataRefusalReason(reason);
         var close = new ConnectionCloseInfo(initiator, isApplication, code, reason);
         if (!_ready.Task.IsCompleted) _ready.TrySetException(ConnectFailure(liberr, close));
         Terminate(close);
     }
+
+    /// <summary>TLS alert 110 unsupported_extension as a QUIC CRYPTO_ERROR (RFC 9001 §4.8).</summary>
+    private const long UnsupportedExtensionCryptoError = (long)TransportErrorCode.CryptoErrorBase + 110;
+
+    /// <summary>
+    /// Whether the peer aborted our handshake the way a server refuses early data offered on a ticket that never
+    /// granted it (quic-go: "client sent unexpected early data"): CRYPTO_ERROR 0x16e, during a handshake in which we
+    /// offered 0-RTT. RFC 8446 §4.2.10 makes that an abort, not a graceful 0-RTT rejection, so it cannot surface as
+    /// <see cref="Events.EarlyDataRejected"/>; the close says what happened and what to do instead.
+    /// </summary>
+    private bool IsEarlyDataRefusal(ConnectionCloseInitiator initiator, bool isApplication, long code) =>
+        Role == QuicConnectionRole.Client && initiator == ConnectionCloseInitiator.Peer && !isApplication &&
+        code == UnsupportedExtensionCryptoError && !_handshakeCompleted && EarlyDataAttempted;
+
+    private static string EarlyDataRefusalReason(string peerReason) =>
+        "the server aborted the handshake with TLS alert 110 unsupported_extension (CRYPTO_ERROR 0x16e) because this client offered 0-RTT early data " +
+        "on a resumption ticket that did not allow it (RFC 8446 §4.2.10); reconnect without EnableEarlyData or without the ticket" +
+        (peerReason.Length > 0 ? $" (server's reason: {peerReason})" : "");
 
     private unsafe QuicTransportException ConnectFailure(int liberr, ConnectionCloseInfo close)
     {
