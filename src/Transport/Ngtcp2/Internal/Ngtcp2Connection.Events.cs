@@ -363,10 +363,37 @@ internal sealed partial class Ngtcp2Connection
     {
         // After our STOP_SENDING the receive half is already terminal, yet the peer's answering RESET_STREAM still
         // reports its code and final size (RFC 9000 §3.5), so the application learns how the peer ended the stream.
+        if (!_streams.ContainsKey(rawId) && IsUnseenPeerStream(rawId)) OpenStreamFirstSeenInReset(rawId);
         if (!_streams.TryGetValue(rawId, out var s) || s.PeerResetReported || (s.ReceiveDone && !s.Discarding)) return;
         s.ReceiveDone = true;
         s.PeerResetReported = true;
         _events.Writer.TryWrite(new PeerResetStream(s.Id, code, finalSize));
+    }
+
+    private bool IsUnseenPeerStream(long rawId)
+    {
+        var id = new QuicStreamId(rawId);
+        return id.Initiator != Role && id.Index >= (id.Direction == StreamDirection.Bidirectional ? _nextPeerBidiIndex : _nextPeerUniIndex);
+    }
+
+    /// <summary>
+    /// A peer stream whose first frame is RESET_STREAM (the peer reset it before any byte left, as quic-go does when
+    /// CancelWrite follows Write at once). ngtcp2 0.12 calls no stream_open for it and keeps no stream object, so the
+    /// application would never hear of it: report it opened here (RFC 9000 §3.2: any frame of a stream opens it), then
+    /// the reset. Without a native stream nothing can be sent on it, so a bidirectional stream's send half fails writes.
+    /// ngtcp2 also raises the peer's MAX_STREAMS for it at once; the release must not do so again, or the peer would
+    /// hold one slot more than the limit.
+    /// </summary>
+    private void OpenStreamFirstSeenInReset(long rawId)
+    {
+        OnPeerStreamOpened(rawId, 0);
+        if (!_streams.TryGetValue(rawId, out var s)) return;
+        s.SlotReturnedByStack = true;
+        if (!s.SendDone)
+        {
+            s.SendDone = true;
+            s.SendFailure = QuicTransportException.DirectionClosed(s.Id, "the peer reset the stream before its first byte, and ngtcp2 0.12 keeps no stream to send on in that case");
+        }
     }
 
     private void OnPeerStopSending(long rawId, long code)

@@ -316,7 +316,7 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
             FailWrites(s, s.SendFailure);
             if (s.Native != 0) NativeMethods.StreamDetach(Native, s.Native);
             _streams.Remove(streamId.Value);
-            if (streamId.Initiator != Role)
+            if (streamId.Initiator != Role && !s.SlotReturnedByStack)
             {
                 // The one place a peer's stream slot comes back (RFC 9000 §4.6): ngtcp2 never does it on its own.
                 NativeMethods.ExtendMaxStreams(Native, streamId.Direction == StreamDirection.Bidirectional ? 1 : 0, 1);

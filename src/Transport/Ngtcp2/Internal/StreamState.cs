@@ -24,6 +24,12 @@ internal sealed class StreamState(QuicStreamId id, nint native, bool hasSend, bo
     /// <summary>The peer's RESET_STREAM was reported; a second report (a retransmission) is dropped.</summary>
     public bool PeerResetReported { get; set; }
 
+    /// <summary>
+    /// ngtcp2 already gave the peer this stream's slot back on its own (a stream whose first frame was RESET_STREAM),
+    /// so releasing it must not extend MAX_STREAMS a second time.
+    /// </summary>
+    public bool SlotReturnedByStack { get; set; }
+
     /// <summary>Why writes fail now, once the send half was aborted.</summary>
     public QuicTransportException? SendFailure { get; set; }
 
