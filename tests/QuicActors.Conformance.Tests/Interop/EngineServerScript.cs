@@ -30,6 +30,7 @@ internal sealed class EngineServerScript : IAsyncDisposable
     private readonly bool _releaseSlots;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<EngineEvent> _events = [];
+    private readonly List<Exception> _failures = [];
     private readonly List<IQuicEngineConnection> _connections = [];
     private readonly List<Task> _loops = [];
     private readonly Task _acceptLoop;
@@ -89,7 +90,8 @@ internal sealed class EngineServerScript : IAsyncDisposable
                 switch (e)
                 {
                     case PeerStreamOpened opened:
-                        var progress = streams[opened.StreamId] = new StreamProgress();
+                        // A unidirectional stream the client opened has no send half on our side.
+                        var progress = streams[opened.StreamId] = new StreamProgress { SendDone = opened.StreamId.Direction == StreamDirection.Unidirectional };
                         if (_mode == EngineServerMode.StopSending)
                         {
                             connection.StopSending(opened.StreamId, _code);
@@ -133,6 +135,20 @@ internal sealed class EngineServerScript : IAsyncDisposable
         catch (QuicTransportException e) when (e.Error == QuicTransportError.ConnectionClosed)
         {
         }
+        catch (Exception e)
+        {
+            lock (_events) _failures.Add(e);
+            throw;
+        }
+    }
+
+    /// <summary>Throws when a connection's loop failed, so a test reports the script's own error rather than a client timeout.</summary>
+    public void ThrowIfFailed()
+    {
+        lock (_events)
+        {
+            if (_failures.Count > 0) throw new AggregateException("The engine server script failed.", _failures);
+        }
     }
 
     private async Task OnDataAsync(IQuicEngineConnection connection, StreamProgress s, StreamDataReceived data)
@@ -143,6 +159,7 @@ internal sealed class EngineServerScript : IAsyncDisposable
             if (data.Length > 0) connection.Consume(data.StreamId, data.Length);
             if (data.IsFin) s.ReceiveDone = true;
             if (s.Replied) return;
+            if (data.StreamId.Direction == StreamDirection.Unidirectional) return;
             if (_mode == EngineServerMode.Echo && data.IsFin)
             {
                 s.Replied = true;
