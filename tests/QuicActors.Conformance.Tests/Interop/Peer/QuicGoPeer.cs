@@ -27,8 +27,14 @@ internal static class QuicGoPeer
     /// <summary>The self-signed "localhost" certificate: quic-go servers present it, our clients trust it, and the reverse.</summary>
     public static PeerCertificate Certificate => s_certificate.Value;
 
-    /// <summary>Whether this run is CI, where nothing that needs the peer or a native engine may be skipped.</summary>
-    public static bool IsCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "0" && !ci.Equals("false", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether a skip is forbidden: in CI (environment variable CI set, as CI systems do) and whenever
+    /// <see cref="PathVariable"/> names the peer (scripts/test.sh exports it after building the peer), since then the
+    /// run promised a peer.
+    /// </summary>
+    public static bool IsCi =>
+        (Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "0" && !ci.Equals("false", StringComparison.OrdinalIgnoreCase)) ||
+        Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 };
 
     /// <summary>
     /// Returns the peer binary's path. When it is missing: fails in CI, skips (with the reason) elsewhere. When
@@ -39,7 +45,7 @@ internal static class QuicGoPeer
     {
         if (engineUnavailableReason is not null) Unavailable($"the ngtcp2 engine is unavailable: {engineUnavailableReason}");
         return BinaryPath ?? Unavailable(
-            $"the quic-go peer binary was not found (set {PathVariable}, or build it: bash tests/interop/quicgo-peer/build.sh artifacts/quicgo-peer; " +
+            $"the quic-go peer binary was not found ({PathVariable} = '{Environment.GetEnvironmentVariable(PathVariable)}'; set it, or build the peer: bash tests/interop/quicgo-peer/build.sh artifacts/quicgo-peer; " +
             "it needs the Debian packages golang-go and golang-github-lucas-clemente-quic-go-dev)");
     }
 
