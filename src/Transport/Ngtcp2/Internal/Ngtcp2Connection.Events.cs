@@ -213,7 +213,7 @@ internal sealed partial class Ngtcp2Connection
                 case QaEventType.StopSending: OnPeerStopSending(e.StreamId, (long)e.Code); break;
                 case QaEventType.StreamAcked: OnAcked(e.StreamId, (long)e.Offset, (e.Flags & 1) != 0); break;
                 case QaEventType.StreamClosed:
-                    if (_streams.TryGetValue(e.StreamId, out var closed)) closed.Native = 0;
+                    if (_streams.TryGetValue(e.StreamId, out var closed)) OnStreamClosed(closed);
                     break;
                 case QaEventType.CreditBidi: OnCredit(StreamDirection.Bidirectional, (long)e.Code); break;
                 case QaEventType.CreditUni: OnCredit(StreamDirection.Unidirectional, (long)e.Code); break;
@@ -396,10 +396,27 @@ internal sealed partial class Ngtcp2Connection
         }
     }
 
+    /// <summary>
+    /// ngtcp2 closed the stream: both directions are finished and whatever we sent, FIN or RESET_STREAM, is
+    /// acknowledged. ngtcp2 0.12 has no callback for the acknowledgement of a RESET_STREAM, so this is where a reset
+    /// send half learns it reached "Reset Recvd" (RFC 9000 §3.1); without it the half would never be terminal.
+    /// </summary>
+    private void OnStreamClosed(StreamState s)
+    {
+        s.Native = 0;
+        if (s.ResetSent && !s.ResetAckReported)
+        {
+            s.ResetAckReported = true;
+            _events.Writer.TryWrite(new StreamResetAcknowledged(s.Id));
+        }
+    }
+
     private void OnPeerStopSending(long rawId, long code)
     {
         if (!_streams.TryGetValue(rawId, out var s)) return;
         if (s.SendDone && s.SendFailure is null && s.PendingWrites.Count == 0 && s.Acked == s.Queued && s.FinQueued) return;
+        // ngtcp2 answers STOP_SENDING with RESET_STREAM by itself, unless our own reset went out already.
+        s.ResetSent |= s.Native != 0 && s.SendFailure is null;
         s.SendDone = true;
         s.SendFailure = QuicTransportException.StreamAborted(s.Id, code, "the peer sent STOP_SENDING");
         FailWrites(s, s.SendFailure);

@@ -231,6 +231,7 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
                 throw QuicTransportException.DirectionClosed(streamId, "this endpoint has no send half to reset");
             if (s.SendDone || s.SendFailure is not null) return false;
             AbortSend(s, applicationErrorCode);
+            s.ResetSent = s.Native != 0;
             s.SendFailure = QuicTransportException.StreamAborted(streamId, applicationErrorCode, "the send half was reset locally");
             FailWrites(s, s.SendFailure);
             return true;

@@ -30,6 +30,12 @@ internal sealed class StreamState(QuicStreamId id, nint native, bool hasSend, bo
     /// </summary>
     public bool SlotReturnedByStack { get; set; }
 
+    /// <summary>RESET_STREAM went out on the send half: ours, or ngtcp2's answer to the peer's STOP_SENDING.</summary>
+    public bool ResetSent { get; set; }
+
+    /// <summary>The acknowledgement of that RESET_STREAM was reported.</summary>
+    public bool ResetAckReported { get; set; }
+
     /// <summary>Why writes fail now, once the send half was aborted.</summary>
     public QuicTransportException? SendFailure { get; set; }
 
