@@ -36,7 +36,9 @@ fi
 
 if command -v go >/dev/null; then
   echo "== building and self-testing the quic-go interop peer"
-  bash tests/interop/quicgo-peer/build.sh artifacts/quicgo-peer >/dev/null
+  # The interop tests find the peer through QUICGO_PEER; with it set, a missing peer fails them instead of skipping.
+  QUICGO_PEER="$(bash tests/interop/quicgo-peer/build.sh artifacts/quicgo-peer | tail -1)"
+  export QUICGO_PEER
   timeout 300 bash tests/interop/quicgo-peer/selftest.sh > artifacts/quicgo-peer/selftest.log 2>&1 \
     || { tail -40 artifacts/quicgo-peer/selftest.log; echo "quic-go peer selftest failed" >&2; exit 1; }
   tail -1 artifacts/quicgo-peer/selftest.log

@@ -43,6 +43,7 @@ type clientOptions struct {
 	replyPrefix   int
 	minEchoes     int
 	uni           bool
+	resetDelay    time.Duration
 	qlogDir       string
 }
 
@@ -67,6 +68,7 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt mode: accepted | rejected | any; fail on a mismatch")
 	fs.IntVar(&o.replyPrefix, "reply-prefix", 0, "echo/churn: expect only the first N bytes of the request back (32 for a reply-no-eof server); 0 expects all 64")
 	fs.BoolVar(&o.uni, "uni", false, "echo/churn: open unidirectional streams (write 64 B + FIN, no reply) instead of bidirectional ones")
+	fs.DurationVar(&o.resetDelay, "reset-delay", 0, "reset mode: pause between the write and CancelWrite, so the bytes leave before the RESET_STREAM")
 	fs.BoolVar(&o.forceEarly, "force-early-data", false, "zero-rtt mode: offer early data even on a ticket that does not allow it, as GnuTLS does")
 	fs.StringVar(&o.qlogDir, "qlog", "", "write a qlog trace per connection into this directory")
 	fs.Uint64Var(&o.closeCode, "close-code", 0, "application code of the final CONNECTION_CLOSE")

@@ -180,6 +180,11 @@ func resetStreams(ctx context.Context, conn *confirmedConn, o *clientOptions) er
 		if _, err := str.Write(echoPayload(i)[:echoPayloadSize/2]); err != nil {
 			return fmt.Errorf("stream %d: write: %w", str.StreamID(), err)
 		}
+		// Without a pause quic-go usually cancels before the bytes are packed, so the RESET_STREAM is the stream's
+		// only frame; some stacks (ngtcp2 0.12) then keep no stream to answer on.
+		if o.resetDelay > 0 {
+			time.Sleep(o.resetDelay)
+		}
 		str.CancelWrite(quic.StreamErrorCode(o.code))
 		if _, err := io.ReadAll(str); err != nil {
 			return fmt.Errorf("stream %d: read after reset: %w", str.StreamID(), err)

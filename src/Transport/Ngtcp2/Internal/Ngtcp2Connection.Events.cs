@@ -97,10 +97,29 @@ internal sealed partial class Ngtcp2Connection
         var isApplication = info.Kind == 2;
         var code = initiator == ConnectionCloseInitiator.IdleTimeout ? 0 : (long)info.Code;
         if (initiator == ConnectionCloseInitiator.Transport && reason.Length == 0) reason = NativeMethods.ErrorText(liberr);
+        if (IsEarlyDataRefusal(initiator, isApplication, code)) reason = EarlyDataRefusalReason(reason);
         var close = new ConnectionCloseInfo(initiator, isApplication, code, reason);
         if (!_ready.Task.IsCompleted) _ready.TrySetException(ConnectFailure(liberr, close));
         Terminate(close);
     }
+
+    /// <summary>TLS alert 110 unsupported_extension as a QUIC CRYPTO_ERROR (RFC 9001 §4.8).</summary>
+    private const long UnsupportedExtensionCryptoError = (long)TransportErrorCode.CryptoErrorBase + 110;
+
+    /// <summary>
+    /// Whether the peer aborted our handshake the way a server refuses early data offered on a ticket that never
+    /// granted it (quic-go: "client sent unexpected early data"): CRYPTO_ERROR 0x16e, during a handshake in which we
+    /// offered 0-RTT. RFC 8446 §4.2.10 makes that an abort, not a graceful 0-RTT rejection, so it cannot surface as
+    /// <see cref="Events.EarlyDataRejected"/>; the close says what happened and what to do instead.
+    /// </summary>
+    private bool IsEarlyDataRefusal(ConnectionCloseInitiator initiator, bool isApplication, long code) =>
+        Role == QuicConnectionRole.Client && initiator == ConnectionCloseInitiator.Peer && !isApplication &&
+        code == UnsupportedExtensionCryptoError && !_handshakeCompleted && EarlyDataAttempted;
+
+    private static string EarlyDataRefusalReason(string peerReason) =>
+        "the server aborted the handshake with TLS alert 110 unsupported_extension (CRYPTO_ERROR 0x16e) because this client offered 0-RTT early data " +
+        "on a resumption ticket that did not allow it (RFC 8446 §4.2.10); reconnect without EnableEarlyData or without the ticket" +
+        (peerReason.Length > 0 ? $" (server's reason: {peerReason})" : "");
 
     private unsafe QuicTransportException ConnectFailure(int liberr, ConnectionCloseInfo close)
     {
@@ -194,7 +213,7 @@ internal sealed partial class Ngtcp2Connection
                 case QaEventType.StopSending: OnPeerStopSending(e.StreamId, (long)e.Code); break;
                 case QaEventType.StreamAcked: OnAcked(e.StreamId, (long)e.Offset, (e.Flags & 1) != 0); break;
                 case QaEventType.StreamClosed:
-                    if (_streams.TryGetValue(e.StreamId, out var closed)) closed.Native = 0;
+                    if (_streams.TryGetValue(e.StreamId, out var closed)) OnStreamClosed(closed);
                     break;
                 case QaEventType.CreditBidi: OnCredit(StreamDirection.Bidirectional, (long)e.Code); break;
                 case QaEventType.CreditUni: OnCredit(StreamDirection.Unidirectional, (long)e.Code); break;
@@ -344,16 +363,60 @@ internal sealed partial class Ngtcp2Connection
     {
         // After our STOP_SENDING the receive half is already terminal, yet the peer's answering RESET_STREAM still
         // reports its code and final size (RFC 9000 §3.5), so the application learns how the peer ended the stream.
+        if (!_streams.ContainsKey(rawId) && IsUnseenPeerStream(rawId)) OpenStreamFirstSeenInReset(rawId);
         if (!_streams.TryGetValue(rawId, out var s) || s.PeerResetReported || (s.ReceiveDone && !s.Discarding)) return;
         s.ReceiveDone = true;
         s.PeerResetReported = true;
         _events.Writer.TryWrite(new PeerResetStream(s.Id, code, finalSize));
     }
 
+    private bool IsUnseenPeerStream(long rawId)
+    {
+        var id = new QuicStreamId(rawId);
+        return id.Initiator != Role && id.Index >= (id.Direction == StreamDirection.Bidirectional ? _nextPeerBidiIndex : _nextPeerUniIndex);
+    }
+
+    /// <summary>
+    /// A peer stream whose first frame is RESET_STREAM (the peer reset it before any byte left, as quic-go does when
+    /// CancelWrite follows Write at once). ngtcp2 0.12 calls no stream_open for it and keeps no stream object, so the
+    /// application would never hear of it: report it opened here (RFC 9000 §3.2: any frame of a stream opens it), then
+    /// the reset. Without a native stream nothing can be sent on it, so a bidirectional stream's send half fails writes.
+    /// ngtcp2 also raises the peer's MAX_STREAMS for it at once; the release must not do so again, or the peer would
+    /// hold one slot more than the limit.
+    /// </summary>
+    private void OpenStreamFirstSeenInReset(long rawId)
+    {
+        OnPeerStreamOpened(rawId, 0);
+        if (!_streams.TryGetValue(rawId, out var s)) return;
+        s.SlotReturnedByStack = true;
+        if (!s.SendDone)
+        {
+            s.SendDone = true;
+            s.SendFailure = QuicTransportException.DirectionClosed(s.Id, "the peer reset the stream before its first byte, and ngtcp2 0.12 keeps no stream to send on in that case");
+        }
+    }
+
+    /// <summary>
+    /// ngtcp2 closed the stream: both directions are finished and whatever we sent, FIN or RESET_STREAM, is
+    /// acknowledged. ngtcp2 0.12 has no callback for the acknowledgement of a RESET_STREAM, so this is where a reset
+    /// send half learns it reached "Reset Recvd" (RFC 9000 §3.1); without it the half would never be terminal.
+    /// </summary>
+    private void OnStreamClosed(StreamState s)
+    {
+        s.Native = 0;
+        if (s.ResetSent && !s.ResetAckReported)
+        {
+            s.ResetAckReported = true;
+            _events.Writer.TryWrite(new StreamResetAcknowledged(s.Id));
+        }
+    }
+
     private void OnPeerStopSending(long rawId, long code)
     {
         if (!_streams.TryGetValue(rawId, out var s)) return;
         if (s.SendDone && s.SendFailure is null && s.PendingWrites.Count == 0 && s.Acked == s.Queued && s.FinQueued) return;
+        // ngtcp2 answers STOP_SENDING with RESET_STREAM by itself, unless our own reset went out already.
+        s.ResetSent |= s.Native != 0 && s.SendFailure is null;
         s.SendDone = true;
         s.SendFailure = QuicTransportException.StreamAborted(s.Id, code, "the peer sent STOP_SENDING");
         FailWrites(s, s.SendFailure);

@@ -231,6 +231,7 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
                 throw QuicTransportException.DirectionClosed(streamId, "this endpoint has no send half to reset");
             if (s.SendDone || s.SendFailure is not null) return false;
             AbortSend(s, applicationErrorCode);
+            s.ResetSent = s.Native != 0;
             s.SendFailure = QuicTransportException.StreamAborted(streamId, applicationErrorCode, "the send half was reset locally");
             FailWrites(s, s.SendFailure);
             // ngtcp2 0.12 has no callback for the acknowledgement of a RESET_STREAM: it marks the frame acknowledged
@@ -321,7 +322,7 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
             FailWrites(s, s.SendFailure);
             if (s.Native != 0) NativeMethods.StreamDetach(Native, s.Native);
             _streams.Remove(streamId.Value);
-            if (streamId.Initiator != Role)
+            if (streamId.Initiator != Role && !s.SlotReturnedByStack)
             {
                 // The one place a peer's stream slot comes back (RFC 9000 §4.6): ngtcp2 never does it on its own.
                 NativeMethods.ExtendMaxStreams(Native, streamId.Direction == StreamDirection.Bidirectional ? 1 : 0, 1);

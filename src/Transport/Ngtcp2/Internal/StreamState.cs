@@ -24,6 +24,18 @@ internal sealed class StreamState(QuicStreamId id, nint native, bool hasSend, bo
     /// <summary>The peer's RESET_STREAM was reported; a second report (a retransmission) is dropped.</summary>
     public bool PeerResetReported { get; set; }
 
+    /// <summary>
+    /// ngtcp2 already gave the peer this stream's slot back on its own (a stream whose first frame was RESET_STREAM),
+    /// so releasing it must not extend MAX_STREAMS a second time.
+    /// </summary>
+    public bool SlotReturnedByStack { get; set; }
+
+    /// <summary>RESET_STREAM went out on the send half: ours, or ngtcp2's answer to the peer's STOP_SENDING.</summary>
+    public bool ResetSent { get; set; }
+
+    /// <summary>The acknowledgement of that RESET_STREAM was reported.</summary>
+    public bool ResetAckReported { get; set; }
+
     /// <summary>Why writes fail now, once the send half was aborted.</summary>
     public QuicTransportException? SendFailure { get; set; }
 

@@ -5,20 +5,27 @@ using Xunit.Abstractions;
 
 namespace QuicActors.Actors.Tests.Streams.Specs;
 
+using QuicActors.TestKit;
+
 /// <summary>
 /// S4, 0-RTT rejection (issue 5), first part: after the server rejects 0-RTT, the connection runs in generation 2, the
 /// old handle is inert (every operation throws <see cref="StaleHandleException"/>), and stream 0 of the new generation
 /// works end to end while nothing of the old handle reaches the server. The replay policy is not built yet.
+/// Runs once per engine (one sealed subclass each); on ngtcp2 a relay delays the server's packets so the early stream
+/// really is opened in 0-RTT.
 /// </summary>
-public sealed class S4ZeroRttRejectionSpec(ITestOutputHelper output) : QuicActors.TestKit.TestKit(output, useVirtualTime: true)
+public abstract class S4ZeroRttRejectionSpec(ITestOutputHelper output, bool useVirtualTime) : QuicActors.TestKit.TestKit(output, useVirtualTime)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    [Fact]
+    /// <summary>The engine this run uses; the host takes ownership.</summary>
+    private protected abstract SpecEngine CreateEngine();
+
+    [SkippableFact]
     public async Task After_rejection_the_old_handle_is_inert_and_stream_0_of_the_new_generation_works()
     {
         var serverStreams = new List<(long Id, string Text, List<TransitionCause> Causes)>();
-        await using var host = await StreamSpecHost.StartResumedAsync(Sys, VirtualTime!, EarlyDataPolicy.Reject);
+        await using var host = await StreamSpecHost.StartResumedAsync(Sys, CreateEngine(), EarlyDataPolicy.Reject);
 
         var early = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
         Assert.Equal(1, early.Stamp.Generation);
@@ -44,7 +51,7 @@ public sealed class S4ZeroRttRejectionSpec(ITestOutputHelper output) : QuicActor
             }
         });
 
-        Advance(TimeSpan.FromSeconds(1));
+        await host.Engine.ElapseAsync(TimeSpan.FromSeconds(1));
         var deadline = DateTime.UtcNow + Wait;
         while (early.SendState != SendState.Closed && DateTime.UtcNow < deadline)
         {

@@ -4,110 +4,189 @@ using QuicActors.Streams;
 using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.Events;
-using QuicActors.Transport.InMemory;
 
 namespace QuicActors.Actors.Tests.Streams.Specs;
 
 /// <summary>
-/// A client and a server connection actor over the in-memory engine, both on the TestKit's virtual clock.
+/// Connection actors over a <see cref="SpecEngine"/>: a client and a server of ours (<see cref="StartAsync(ActorSystem, SpecEngine, int, LingerPolicy, Func{StreamHandle, CancellationToken, Task}, TimeSpan?)"/>),
+/// only a server for a foreign client such as the quic-go peer (<see cref="ListenAsync"/> then
+/// <see cref="AcceptServerAsync()"/>), or only a client of a foreign server (<see cref="ConnectAsync"/>,
+/// <see cref="ConnectResumedAsync"/>). The overloads taking a <see cref="VirtualTimeProvider"/> run on the in-memory
+/// engine, as the specs always did. The host owns its engine and disposes it.
 /// </summary>
 internal sealed class StreamSpecHost : IAsyncDisposable
 {
-    private readonly InMemoryQuicEngine _serverEngine;
-    private readonly InMemoryQuicEngine _clientEngine;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly SpecEngine _engine;
     private IQuicEngineListener? _listener;
     private IQuicEngineConnection? _server;
     private IQuicEngineConnection? _client;
+    private ConnectionActorSettings _serverSettings = new() { ConnectionId = 1 };
+    private ActorSystem? _system;
 
-    private StreamSpecHost(VirtualTimeProvider time)
-    {
-        var network = new InMemoryNetwork();
-        _serverEngine = new InMemoryQuicEngine(new InMemoryEngineOptions { TimeProvider = time, Network = network, Seed = 1 });
-        _clientEngine = new InMemoryQuicEngine(new InMemoryEngineOptions { TimeProvider = time, Network = network, Seed = 2 });
-    }
+    private StreamSpecHost(SpecEngine engine) => _engine = engine;
+
+    /// <summary>The engine the host runs on.</summary>
+    public SpecEngine Engine => _engine;
 
     public IActorRef ServerActor { get; private set; } = ActorRefs.Nobody;
 
     public IActorRef ClientActor { get; private set; } = ActorRefs.Nobody;
 
-    public static async Task<StreamSpecHost> StartAsync(
-        ActorSystem system,
-        VirtualTimeProvider time,
-        int inboundBidirectionalLimit,
-        LingerPolicy serverLinger,
-        Func<StreamHandle, CancellationToken, Task> handler,
-        TimeSpan? leakDeadline = null)
+    /// <summary>Where the server listens (for a foreign client).</summary>
+    public EndPoint ListenEndPoint => _listener?.LocalEndPoint ?? throw new InvalidOperationException("This host has no listener.");
+
+    /// <summary>Both ends ours, on the in-memory engine on <paramref name="time"/>.</summary>
+    public static Task<StreamSpecHost> StartAsync(ActorSystem system, VirtualTimeProvider time, int inboundBidirectionalLimit, LingerPolicy serverLinger,
+        Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null) =>
+        StartAsync(system, SpecEngine.InMemory(time), inboundBidirectionalLimit, serverLinger, handler, leakDeadline);
+
+    /// <summary>Both ends ours on <paramref name="engine"/>: a server actor with the given limit, linger policy and handler, and a client actor.</summary>
+    public static async Task<StreamSpecHost> StartAsync(ActorSystem system, SpecEngine engine, int inboundBidirectionalLimit, LingerPolicy serverLinger,
+        Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null)
     {
-        var host = new StreamSpecHost(time);
-        var transport = new QuicTransportParameters { MaxInboundBidirectionalStreams = inboundBidirectionalLimit };
-        host._listener = await host._serverEngine.ListenAsync(new QuicListenerOptions
+        var host = await ListenAsync(system, engine, inboundBidirectionalLimit, serverLinger, handler, leakDeadline);
+        try
         {
-            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            ApplicationProtocols = ["spec"],
-            Transport = transport,
-        });
-        var connecting = host._clientEngine.ConnectAsync(new QuicClientOptions
+            var connecting = engine.ClientEngine.ConnectAsync(engine.Client(host.ListenEndPoint)).AsTask();
+            await host.AcceptServerAsync();
+            host._client = await connecting.WaitAsync(Wait);
+            host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
+            return host;
+        }
+        catch
         {
-            RemoteEndPoint = host._listener.LocalEndPoint,
-            ApplicationProtocols = ["spec"],
-            Transport = new QuicTransportParameters(),
-        }).AsTask();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        host._server = await host._listener.AcceptConnectionAsync(timeout.Token);
-        host._client = await connecting.WaitAsync(TimeSpan.FromSeconds(10));
-        host.ServerActor = system.ActorOf(ConnectionActor.Props(host._server, new ConnectionActorSettings
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A listener on <paramref name="engine"/> whose next connection gets a server actor in <see cref="AcceptServerAsync()"/>.</summary>
+    public static async Task<StreamSpecHost> ListenAsync(ActorSystem system, SpecEngine engine, int inboundBidirectionalLimit, LingerPolicy serverLinger,
+        Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null, EarlyDataPolicy earlyData = EarlyDataPolicy.Disabled)
+    {
+        var host = new StreamSpecHost(engine) { _system = system };
+        host._serverSettings = new ConnectionActorSettings
         {
             ConnectionId = 1,
             InboundBidirectionalLimit = inboundBidirectionalLimit,
             Linger = serverLinger,
             StreamHandler = handler,
             LeakDeadline = leakDeadline ?? new ConnectionActorSettings().LeakDeadline,
-        }), "server");
-        host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
-        return host;
+        };
+        try
+        {
+            host._listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters { MaxInboundBidirectionalStreams = inboundBidirectionalLimit }, earlyData));
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>
-    /// A server with <paramref name="earlyData"/> and a client that resumes with a ticket from a first connection and
-    /// starts in 0-RTT. The server connection actor starts in <see cref="AcceptServerAsync"/>.
-    /// </summary>
-    public static async Task<StreamSpecHost> StartResumedAsync(ActorSystem system, VirtualTimeProvider time, EarlyDataPolicy earlyData)
+    /// <summary>Accepts the next connection and starts the server actor with the settings given to <see cref="ListenAsync"/>.</summary>
+    public async Task AcceptServerAsync()
     {
-        var host = new StreamSpecHost(time);
-        host._listener = await host._serverEngine.ListenAsync(new QuicListenerOptions
-        {
-            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            ApplicationProtocols = ["spec"],
-            Transport = new QuicTransportParameters(),
-            EarlyData = earlyData,
-        });
-        var options = new QuicClientOptions { RemoteEndPoint = host._listener.LocalEndPoint, ApplicationProtocols = ["spec"] };
-        QuicResumptionTicket? ticket = null;
-        await using (var first = await host._clientEngine.ConnectAsync(options).AsTask().WaitAsync(TimeSpan.FromSeconds(10)))
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await using var accepted = await host._listener.AcceptConnectionAsync(timeout.Token);
-            while (ticket is null && await first.Events.WaitToReadAsync(timeout.Token))
-            {
-                while (first.Events.TryRead(out var engineEvent))
-                {
-                    (engineEvent as IDisposable)?.Dispose();
-                    ticket ??= (engineEvent as ResumptionTicketReceived)?.Ticket;
-                }
-            }
-        }
-
-        host._client = await host._clientEngine.ConnectAsync(options with { ResumptionTicket = ticket, EnableEarlyData = true }).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2, InitialOutboundBidirectionalCredit = 100 }), "client");
-        return host;
+        using var timeout = new CancellationTokenSource(Wait);
+        _server = await _listener!.AcceptConnectionAsync(timeout.Token);
+        ServerActor = _system!.ActorOf(ConnectionActor.Props(_server, _serverSettings), "server");
     }
 
     /// <summary>Accepts the resumed connection on the server and starts its connection actor with <paramref name="handler"/>.</summary>
-    public async Task AcceptServerAsync(ActorSystem system, Func<StreamHandle, CancellationToken, Task> handler)
+    public Task AcceptServerAsync(ActorSystem system, Func<StreamHandle, CancellationToken, Task> handler)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        _server = await _listener!.AcceptConnectionAsync(timeout.Token);
-        ServerActor = system.ActorOf(ConnectionActor.Props(_server, new ConnectionActorSettings { ConnectionId = 1, StreamHandler = handler }), "server");
+        _system = system;
+        _serverSettings = new ConnectionActorSettings { ConnectionId = 1, StreamHandler = handler };
+        return AcceptServerAsync();
+    }
+
+    /// <summary>Only a client actor, connected on <paramref name="engine"/> to a foreign server at <paramref name="server"/>.</summary>
+    public static async Task<StreamSpecHost> ConnectAsync(ActorSystem system, SpecEngine engine, EndPoint server)
+    {
+        var host = new StreamSpecHost(engine) { _system = system };
+        try
+        {
+            host._client = await engine.ClientEngine.ConnectAsync(engine.Client(server)).AsTask().WaitAsync(Wait);
+            host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A server of ours with <paramref name="earlyData"/> and a client that resumes with a ticket from a first connection
+    /// and starts in 0-RTT. The server connection actor starts in <see cref="AcceptServerAsync(ActorSystem, Func{StreamHandle, CancellationToken, Task})"/>.
+    /// </summary>
+    public static Task<StreamSpecHost> StartResumedAsync(ActorSystem system, VirtualTimeProvider time, EarlyDataPolicy earlyData) =>
+        StartResumedAsync(system, SpecEngine.InMemory(time), earlyData);
+
+    /// <inheritdoc cref="StartResumedAsync(ActorSystem, VirtualTimeProvider, EarlyDataPolicy)"/>
+    public static async Task<StreamSpecHost> StartResumedAsync(ActorSystem system, SpecEngine engine, EarlyDataPolicy earlyData)
+    {
+        var host = new StreamSpecHost(engine) { _system = system };
+        try
+        {
+            host._listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters(), earlyData));
+            await host.ResumeClientAsync(system, host._listener.LocalEndPoint);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Only a client actor that resumes, in 0-RTT, with a ticket from a first connection to the foreign server <paramref name="server"/>.</summary>
+    public static async Task<StreamSpecHost> ConnectResumedAsync(ActorSystem system, SpecEngine engine, EndPoint server)
+    {
+        var host = new StreamSpecHost(engine) { _system = system };
+        try
+        {
+            await host.ResumeClientAsync(system, server);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task ResumeClientAsync(ActorSystem system, EndPoint server)
+    {
+        var options = _engine.Client(server);
+        QuicResumptionTicket? ticket = null;
+        await using (var first = await _engine.ClientEngine.ConnectAsync(options).AsTask().WaitAsync(Wait))
+        {
+            using var timeout = new CancellationTokenSource(Wait);
+            var accepted = _listener is null ? null : await _listener.AcceptConnectionAsync(timeout.Token);
+            try
+            {
+                while (ticket is null && await first.Events.WaitToReadAsync(timeout.Token))
+                {
+                    while (first.Events.TryRead(out var engineEvent))
+                    {
+                        (engineEvent as IDisposable)?.Dispose();
+                        ticket ??= (engineEvent as ResumptionTicketReceived)?.Ticket;
+                    }
+                }
+            }
+            finally
+            {
+                if (accepted is not null) await accepted.DisposeAsync();
+            }
+        }
+
+        var resumed = options with { RemoteEndPoint = _engine.EarlyDataPath(server), ResumptionTicket = ticket, EnableEarlyData = true };
+        _client = await _engine.ClientEngine.ConnectAsync(resumed).AsTask().WaitAsync(Wait);
+        ClientActor = system.ActorOf(ConnectionActor.Props(_client, new ConnectionActorSettings { ConnectionId = 2, InitialOutboundBidirectionalCredit = 100 }), "client");
     }
 
     /// <summary>Closes the client's connection (application code 0).</summary>
@@ -118,7 +197,6 @@ internal sealed class StreamSpecHost : IAsyncDisposable
         if (_client is not null) await _client.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         if (_listener is not null) await _listener.DisposeAsync();
-        await _clientEngine.DisposeAsync();
-        await _serverEngine.DisposeAsync();
+        await _engine.DisposeAsync();
     }
 }
