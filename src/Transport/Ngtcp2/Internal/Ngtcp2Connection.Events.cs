@@ -398,8 +398,8 @@ internal sealed partial class Ngtcp2Connection
 
     /// <summary>
     /// ngtcp2 closed the stream: both directions are finished and whatever we sent, FIN or RESET_STREAM, is
-    /// acknowledged. ngtcp2 0.12 has no callback for the acknowledgement of a RESET_STREAM, so this is where a reset
-    /// send half learns it reached "Reset Recvd" (RFC 9000 §3.1); without it the half would never be terminal.
+    /// acknowledged. A reset is normally reported acknowledged as soon as it is queued (see ResetStream and
+    /// OnPeerStopSending); this is the backstop for one that went out without passing there.
     /// </summary>
     private void OnStreamClosed(StreamState s)
     {
@@ -423,7 +423,11 @@ internal sealed partial class Ngtcp2Connection
         _events.Writer.TryWrite(new PeerStopSending(s.Id, code));
         // ngtcp2 answered with RESET_STREAM carrying the same code (RFC 9000 §3.5) and retransmits it until it is
         // acknowledged; as for a reset of our own, that is reported as its acknowledgement (see ResetStream).
-        _events.Writer.TryWrite(new StreamResetAcknowledged(s.Id));
+        if (!s.ResetAckReported)
+        {
+            s.ResetAckReported = true;
+            _events.Writer.TryWrite(new StreamResetAcknowledged(s.Id));
+        }
     }
 
     private void OnAcked(long rawId, long acked, bool finAcked)

@@ -238,6 +238,7 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
             // internally and retransmits it until then or until the connection ends. Once queued, the reset is as
             // certain as an acknowledged one (the msquic engine reports it the same way), so the send half moves on
             // to Reset Recvd (RFC 9000 §3.1) now rather than never.
+            s.ResetAckReported = true;
             _events.Writer.TryWrite(new StreamResetAcknowledged(streamId));
             return true;
         }
