@@ -94,9 +94,19 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         {
             t_current = previous;
         }
+        // Work left over (throughput used up, or system messages that arrived late): requeue while still
+        // holding the scheduled bit. Clearing it and winning it back would cost two interlocked operations
+        // on the status word that every producer reads on each Tell, pulling that cache line away from them.
+        if ((Volatile.Read(ref _status) & StatusClosed) == 0 && HasWorkToDo)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
         Interlocked.And(ref _status, ~StatusScheduled);
-        if (HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages)) Schedule();
+        if (HasWorkToDo) Schedule();
     }
+
+    private bool HasWorkToDo => HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages);
 
     private bool HasPendingSystemMessages => Volatile.Read(ref _systemHead) is { } head && head is not ClosedQueueMarker;
 
