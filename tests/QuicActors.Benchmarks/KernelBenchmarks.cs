@@ -27,6 +27,7 @@ internal static class KernelBenchmarks
             {
                 case "--warmup": warmup = Seconds(args, ++i, "--warmup"); break;
                 case "--measure": measure = Seconds(args, ++i, "--measure"); break;
+                case "--throughput": s_settings = s_settings with { Throughput = Int(Arg(args, ++i, "--throughput"), "--throughput") }; break;
                 default: positional.Add(args[i]); break;
             }
         }
@@ -43,9 +44,15 @@ internal static class KernelBenchmarks
         };
     }
 
+    /// <summary>The settings every scenario's system runs with (<c>--throughput N</c> overrides the batch size).</summary>
+    private static ActorSystemSettings s_settings = ActorSystemSettings.Default;
+
+    private static string Arg(string[] args, int index, string option)
+        => index < args.Length ? args[index] : throw new ArgumentException($"{option} needs a value");
+
     private static int Usage(string problem)
     {
-        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n>; options --warmup S --measure S");
+        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n>; options --warmup S --measure S --throughput N");
         return 2;
     }
 
@@ -126,7 +133,7 @@ internal static class KernelBenchmarks
 
     private static int PingPong(int pairs, int inflight, (TimeSpan, TimeSpan) timing)
     {
-        using var system = ActorSystem.Create("pingpong");
+        using var system = ActorSystem.Create("pingpong", s_settings);
         var pingers = new List<Pinger>();
         var pongers = new List<Ponger>();
         for (var p = 0; p < pairs; p++)
@@ -208,7 +215,7 @@ internal static class KernelBenchmarks
         (TimeSpan, TimeSpan) timing, string name)
     {
         const long maxOutstanding = 200_000;
-        using var system = ActorSystem.Create("tell");
+        using var system = ActorSystem.Create("tell", s_settings);
         var target = create(system);
         var stop = 0;
         long sent = 0;
@@ -275,7 +282,7 @@ internal static class KernelBenchmarks
 
     private static int Spawn((TimeSpan, TimeSpan) timing)
     {
-        using var system = ActorSystem.Create("spawn");
+        using var system = ActorSystem.Create("spawn", s_settings);
         SpawnParent? parent = null;
         system.ActorOf(Props.Create(() => parent = new SpawnParent()));
         Result("spawn", Rate(() => parent is null ? 0 : Volatile.Read(ref parent.Spawned), timing, "spawn"), "actors/s");
@@ -293,7 +300,7 @@ internal static class KernelBenchmarks
 
     private static int Memory(int n)
     {
-        using var system = ActorSystem.Create("memory");
+        using var system = ActorSystem.Create("memory", s_settings);
         var props = Props.Create<IdleActor>();
         void Spawn(int count)
         {
