@@ -9,6 +9,7 @@ namespace QuicActors.Benchmarks;
 /// <list type="bullet">
 /// <item><c>pingpong &lt;pairs&gt; &lt;inflight&gt;</c>: pairs of actors bouncing <c>inflight</c> messages each; every receive on either side counts (msg/s).</item>
 /// <item><c>tell</c>: one plain thread tells one counting actor, at most 200,000 unprocessed (msg/s).</item>
+/// <item><c>dispatch &lt;handlers&gt;</c>: as <c>tell</c>, to a <see cref="ReceiveActor"/> with that many typed handlers, each message type in turn (msg/s).</item>
 /// <item><c>spawn</c>: a parent creates a child, watches it, stops it, creates the next on Terminated (actors/s).</item>
 /// <item><c>memory &lt;n&gt;</c>: n idle top-level actors, all started; managed heap delta after a full GC / n (bytes), after a 200-actor warm-up.</item>
 /// </list>
@@ -26,6 +27,7 @@ internal static class KernelBenchmarks
             {
                 case "--warmup": warmup = Seconds(args, ++i, "--warmup"); break;
                 case "--measure": measure = Seconds(args, ++i, "--measure"); break;
+                case "--throughput": s_settings = s_settings with { Throughput = Int(Arg(args, ++i, "--throughput"), "--throughput") }; break;
                 default: positional.Add(args[i]); break;
             }
         }
@@ -35,15 +37,22 @@ internal static class KernelBenchmarks
         {
             "pingpong" when positional.Count == 3 => PingPong(Int(positional[1], "pairs"), Int(positional[2], "inflight"), timing),
             "tell" => Tell(timing),
+            "dispatch" when positional.Count == 2 => Dispatch(Int(positional[1], "handlers"), timing),
             "spawn" => Spawn(timing),
             "memory" when positional.Count == 2 => Memory(Int(positional[1], "n")),
             _ => Usage($"unknown scenario or wrong arguments: {string.Join(' ', positional)}"),
         };
     }
 
+    /// <summary>The settings every scenario's system runs with (<c>--throughput N</c> overrides the batch size).</summary>
+    private static ActorSystemSettings s_settings = ActorSystemSettings.Default;
+
+    private static string Arg(string[] args, int index, string option)
+        => index < args.Length ? args[index] : throw new ArgumentException($"{option} needs a value");
+
     private static int Usage(string problem)
     {
-        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | spawn | memory <n>; options --warmup S --measure S");
+        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n>; options --warmup S --measure S --throughput N");
         return 2;
     }
 
@@ -124,7 +133,7 @@ internal static class KernelBenchmarks
 
     private static int PingPong(int pairs, int inflight, (TimeSpan, TimeSpan) timing)
     {
-        using var system = ActorSystem.Create("pingpong");
+        using var system = ActorSystem.Create("pingpong", s_settings);
         var pingers = new List<Pinger>();
         var pongers = new List<Ponger>();
         for (var p = 0; p < pairs; p++)
@@ -164,33 +173,83 @@ internal static class KernelBenchmarks
 
     private static int Tell((TimeSpan, TimeSpan) timing)
     {
-        const long maxOutstanding = 200_000;
-        using var system = ActorSystem.Create("tell");
         Counter? counter = null;
-        var target = system.ActorOf(Props.Create(() => counter = new Counter()));
+        var rate = TellRate(system => system.ActorOf(Props.Create(() => counter = new Counter())),
+            () => counter is null ? 0 : Volatile.Read(ref counter.Received), [Ball.Instance], timing, "tell");
+        Result("tell", rate, "msg/s");
+        return 0;
+    }
+
+    /// <summary>A message type per handler of <see cref="ManyHandlers"/>: Typed&lt;Typed&lt;...&lt;Ball&gt;&gt;&gt;.</summary>
+    private sealed class Typed<T>;
+
+    private sealed class ManyHandlers : ReceiveActor
+    {
+        public long Received;
+
+        public ManyHandlers(Type[] messageTypes)
+        {
+            var add = typeof(ManyHandlers).GetMethod(nameof(Add), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+            foreach (var type in messageTypes) add.MakeGenericMethod(type).Invoke(this, null);
+        }
+
+        private void Add<T>() => Receive<T>(_ => Volatile.Write(ref Received, Received + 1));
+    }
+
+    private static int Dispatch(int handlers, (TimeSpan, TimeSpan) timing)
+    {
+        var types = new Type[handlers];
+        var type = typeof(Ball);
+        for (var i = 0; i < handlers; i++) types[i] = type = typeof(Typed<>).MakeGenericType(type);
+        var messages = types.Select(t => Activator.CreateInstance(t)!).ToArray();
+        ManyHandlers? actor = null;
+        var name = $"dispatch_{handlers}";
+        var rate = TellRate(system => system.ActorOf(Props.Create(() => actor = new ManyHandlers(types))),
+            () => actor is null ? 0 : Volatile.Read(ref actor.Received), messages, timing, name);
+        Result(name, rate, "msg/s");
+        return 0;
+    }
+
+    /// <summary>One plain thread tells <paramref name="messages"/> round-robin, at most 200,000 unprocessed.</summary>
+    private static double TellRate(Func<ActorSystem, IActorRef> create, Func<long> processed, object[] messages,
+        (TimeSpan, TimeSpan) timing, string name)
+    {
+        const long maxOutstanding = 200_000;
+        using var system = ActorSystem.Create("tell", s_settings);
+        var target = create(system);
         var stop = 0;
         long sent = 0;
         var sender = new Thread(() =>
         {
-            var message = Ball.Instance;
+            var next = 0;
             while (Volatile.Read(ref stop) == 0)
             {
-                var processed = counter is null ? 0 : Volatile.Read(ref counter.Received);
-                if (sent - processed >= maxOutstanding)
+                if (sent - processed() >= maxOutstanding)
                 {
                     Thread.SpinWait(20);
                     continue;
                 }
-                for (var i = 0; i < 1000; i++) target.Tell(message, null);
+                if (messages.Length == 1)
+                {
+                    var message = messages[0];
+                    for (var i = 0; i < 1000; i++) target.Tell(message, null);
+                }
+                else
+                {
+                    for (var i = 0; i < 1000; i++)
+                    {
+                        target.Tell(messages[next], null);
+                        if (++next == messages.Length) next = 0;
+                    }
+                }
                 sent += 1000;
             }
         }) { IsBackground = true, Name = "tell-sender" };
         sender.Start();
-        var rate = Rate(() => counter is null ? 0 : Volatile.Read(ref counter.Received), timing, "tell");
+        var rate = Rate(processed, timing, name);
         Volatile.Write(ref stop, 1);
         sender.Join();
-        Result("tell", rate, "msg/s");
-        return 0;
+        return rate;
     }
 
     private sealed class Child : ActorBase
@@ -223,7 +282,7 @@ internal static class KernelBenchmarks
 
     private static int Spawn((TimeSpan, TimeSpan) timing)
     {
-        using var system = ActorSystem.Create("spawn");
+        using var system = ActorSystem.Create("spawn", s_settings);
         SpawnParent? parent = null;
         system.ActorOf(Props.Create(() => parent = new SpawnParent()));
         Result("spawn", Rate(() => parent is null ? 0 : Volatile.Read(ref parent.Spawned), timing, "spawn"), "actors/s");
@@ -241,7 +300,7 @@ internal static class KernelBenchmarks
 
     private static int Memory(int n)
     {
-        using var system = ActorSystem.Create("memory");
+        using var system = ActorSystem.Create("memory", s_settings);
         var props = Props.Create<IdleActor>();
         void Spawn(int count)
         {

@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace QuicActors.Kernel.Internal;
 
 internal sealed partial class ActorCell
 {
-    private void Invoke(Envelope envelope)
+    /// <summary>Runs one user message; exceptions go to the caller, which fails the actor (see InvokeUserMessages).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Invoke(in Envelope envelope)
     {
         var message = envelope.Message;
         // Producers on other cores read this object's mailbox and status fields on every Tell: write the
@@ -11,16 +15,9 @@ internal sealed partial class ActorCell
         if (!ReferenceEquals(_currentMessage, message)) _currentMessage = message;
         var sender = envelope.Sender;
         if (!ReferenceEquals(_currentSender, sender)) _currentSender = sender;
-        try
-        {
-            if (message is AutoReceivedMessage auto) AutoReceive(auto);
-            else _actor!.AroundReceive(_behavior, message);
-            if (_extras is { ReceiveTimeout: not null } && message is not INotInfluenceReceiveTimeout) MarkActivity();
-        }
-        catch (Exception e)
-        {
-            HandleInvokeFailure(e);
-        }
+        if (message is AutoReceivedMessage auto) AutoReceive(auto);
+        else _actor!.AroundReceive(_behavior, message);
+        if (_extras is { ReceiveTimeout: not null } && message is not INotInfluenceReceiveTimeout) MarkActivity();
     }
 
     /// <summary>Forgets the last message and sender (an async handler keeps its own copy in the extras).</summary>

@@ -77,15 +77,11 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             if (CanProcessUserMessages)
             {
                 var left = _throughput;
-                while (TryDequeueUserMessage(out var envelope))
+                while (InvokeUserMessages(ref left))
                 {
-                    Invoke(envelope);
-                    if (Volatile.Read(ref _systemHead) is not null)
-                    {
-                        ClearCurrentMessage();
-                        ProcessSystemMessages();
-                    }
-                    if (--left == 0 || !CanProcessUserMessages) break;
+                    ClearCurrentMessage();
+                    ProcessSystemMessages();
+                    if (left == 0 || !CanProcessUserMessages) break;
                 }
                 ClearCurrentMessage();
             }
@@ -94,9 +90,54 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         {
             t_current = previous;
         }
+        // Work left over (throughput used up, or system messages that arrived late): requeue while still
+        // holding the scheduled bit. Clearing it and winning it back would cost two interlocked operations
+        // on the status word that every producer reads on each Tell, pulling that cache line away from them.
+        if ((Volatile.Read(ref _status) & StatusClosed) == 0 && HasWorkToDo)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
         Interlocked.And(ref _status, ~StatusScheduled);
-        if (HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages)) Schedule();
+        if (HasWorkToDo) Schedule();
     }
+
+    /// <summary>
+    /// Invokes user messages until the mailbox is empty, <paramref name="left"/> reaches zero, the actor may
+    /// no longer process user messages, or a system message is waiting.
+    /// </summary>
+    /// <remarks>
+    /// One exception handler for the whole run instead of one per message keeps the per-message call out of
+    /// the loop (a method with a handler is not inlined). A failure suspends the actor, which ends the run
+    /// just as it ended the loop before.
+    /// </remarks>
+    /// <returns>True when a system message is waiting (the caller processes it and may go on).</returns>
+    private bool InvokeUserMessages(ref int left)
+    {
+        var remaining = left;
+        try
+        {
+            while (TryDequeueUserMessage(out var envelope))
+            {
+                Invoke(envelope);
+                remaining--;
+                if (Volatile.Read(ref _systemHead) is not null) return true;
+                if (remaining == 0 || !CanProcessUserMessages) return false;
+            }
+            return false;
+        }
+        catch (Exception e)
+        {
+            HandleInvokeFailure(e);
+            return Volatile.Read(ref _systemHead) is not null;
+        }
+        finally
+        {
+            left = remaining;
+        }
+    }
+
+    private bool HasWorkToDo => HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages);
 
     private bool HasPendingSystemMessages => Volatile.Read(ref _systemHead) is { } head && head is not ClosedQueueMarker;
 

@@ -4,6 +4,9 @@ namespace QuicActors.Kernel.Internal;
 internal abstract class MessageHandler
 {
     public abstract bool TryHandle(object message);
+
+    /// <summary>Whether a message of runtime type <paramref name="messageType"/> can ever pass this handler's type test.</summary>
+    public abstract bool CanAccept(Type messageType);
 }
 
 /// <summary>A synchronous handler for <typeparamref name="T"/>.</summary>
@@ -15,6 +18,8 @@ internal sealed class SyncHandler<T>(Action<T> handler, Predicate<T>? shouldHand
         handler(typed);
         return true;
     }
+
+    public override bool CanAccept(Type messageType) => typeof(T).IsAssignableFrom(messageType);
 }
 
 /// <summary>An async handler for <typeparamref name="T"/>; the cell suspends the mailbox until the task ends.</summary>
@@ -26,4 +31,6 @@ internal sealed class AsyncHandler<T>(ActorCell cell, Func<T, Task> handler, Pre
         cell.RunAsyncHandler(handler, typed);
         return true;
     }
+
+    public override bool CanAccept(Type messageType) => typeof(T).IsAssignableFrom(messageType);
 }
