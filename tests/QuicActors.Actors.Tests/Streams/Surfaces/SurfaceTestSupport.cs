@@ -37,6 +37,17 @@ internal static class SurfaceTestSupport
         }
     }
 
+    /// <summary>Waits for <paramref name="condition"/>: half states reach the handle through the stream actor, a moment after the operation that caused them.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"never happened: {what}");
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>Reads <paramref name="reader"/> to its end and returns every byte.</summary>
     public static async Task<byte[]> ReadToEndAsync(PipeReader reader)
     {
