@@ -45,7 +45,7 @@ public sealed class StreamDuplexPipe : IDuplexPipe, IAsyncDisposable
         _options = options;
         _receivePipe = new Pipe(pipeOptions);
         _sendPipe = new Pipe(pipeOptions);
-        _input = new HandleBackedPipeReader(_receivePipe.Reader, this);
+        _input = new HandleBackedPipeReader(_receivePipe.Reader, this, pipeOptions.PauseWriterThreshold);
         _output = new HandleBackedPipeWriter(_sendPipe.Writer, this);
         var receiving = stream.CanRead ? ReceiveAsync() : EndReceiveAtOnceAsync();
         var sending = stream.CanWrite ? SendAsync() : RefuseSendAsync();
