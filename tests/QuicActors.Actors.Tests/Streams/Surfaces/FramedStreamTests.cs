@@ -27,7 +27,7 @@ public sealed class FramedStreamTests(ITestOutputHelper output) : QuicActors.Tes
         await using var _ = host;
 
         var random = new Random(11);
-        var sent = Enumerable.Range(0, 300).Select(i => Pattern(random.Next(0, 20_000), i)).ToList();
+        var sent = Enumerable.Range(0, 150).Select(i => Pattern(random.Next(0, i % 10 == 0 ? 30_000 : 3_000), i)).ToList();
         var pipe = client.AsDuplexPipe();
         var options = new LengthPrefixedFramingOptions { MaxFrameSize = 32 * 1024 };
         var writer = new LengthPrefixedFrameWriter(pipe.Output, options);
