@@ -132,7 +132,7 @@ public sealed class StreamDuplexPipe : IDuplexPipe, IAsyncDisposable
         catch (Exception ex)
         {
             // StreamAbortedException (either side's abort), StaleHandleException, or the connection closing.
-            failure = ex;
+            failure = HandleOperations.Explain(Stream, StreamHalf.Receive, ex);
         }
 
         Interlocked.CompareExchange(ref _receiveState, 1, 0);
@@ -181,7 +181,7 @@ public sealed class StreamDuplexPipe : IDuplexPipe, IAsyncDisposable
         catch (Exception ex)
         {
             // The writer's own exception (OnOutputCompleted has reset the stream), or the peer's STOP_SENDING.
-            failure = ex;
+            failure = HandleOperations.Explain(Stream, StreamHalf.Send, ex);
         }
 
         Interlocked.CompareExchange(ref _sendState, 1, 0);

@@ -98,7 +98,7 @@ public static partial class StreamHandleSurfaces
 
         if (completeWrites)
         {
-            await stream.CompleteWritesAsync().ConfigureAwait(false);
+            await HandleOperations.WriteAsync(stream, ReadOnlyMemory<byte>.Empty, completeWrites: true, options, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

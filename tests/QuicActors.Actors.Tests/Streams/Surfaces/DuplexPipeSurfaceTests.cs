@@ -216,6 +216,42 @@ public sealed class DuplexPipeSurfaceTests : QuicActors.TestKit.TestKit
         Assert.True(aborted.ByPeer);
     }
 
+    [Fact]
+    public async Task On_a_unidirectional_stream_the_missing_direction_is_ended_or_refused()
+    {
+        var serverSaw = new TaskCompletionSource<(byte[] Bytes, Exception? OutputError)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await Specs.StreamSpecHost.StartAsync(Sys, VirtualTime!, 100, LingerPolicy.Default, async (stream, _) =>
+        {
+            var pipe = stream.AsDuplexPipe();
+            var bytes = await ReadToEndAsync(pipe.Input);
+            Exception? outputError = null;
+            try
+            {
+                await pipe.Output.WriteAsync(new byte[1], CancellationToken.None);
+            }
+            catch (InvalidOperationException ex)
+            {
+                outputError = ex;
+            }
+
+            serverSaw.TrySetResult((bytes, outputError));
+        });
+        var client = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Unidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+
+        var pipe = client.AsDuplexPipe();
+        var input = await pipe.Input.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Wait);
+        Assert.True(input.IsCompleted, "a send-only stream has nothing to read");
+        Assert.True(input.Buffer.IsEmpty);
+        await pipe.Output.WriteAsync(Pattern(5000));
+        await pipe.Output.CompleteAsync();
+
+        var (bytes, outputError) = await serverSaw.Task.WaitAsync(Wait);
+        Assert.Equal(Pattern(5000), bytes);
+        Assert.NotNull(outputError);
+        Assert.Contains("no send half", outputError.Message, StringComparison.Ordinal);
+        await pipe.Completion.WaitAsync(Wait);
+    }
+
     /// <summary>
     /// The client writes 16 MiB as fast as its pipe lets it; the server reads through its pipe and, after every MiB, stalls
     /// until the client can make no more progress. At every moment, the bytes the client's application has handed over but

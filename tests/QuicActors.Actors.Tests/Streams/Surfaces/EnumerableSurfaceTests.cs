@@ -120,21 +120,7 @@ public sealed class EnumerableSurfaceTests(ITestOutputHelper output) : QuicActor
         await cancel.CancelAsync();
         Assert.IsAssignableFrom<OperationCanceledException>(await serverSaw.Task.WaitAsync(Wait));
 
-        Exception? error = null;
-        for (var i = 0; i < 1000 && error is null; i++)
-        {
-            try
-            {
-                await client.WriteAsync(Pattern(1000)).WaitAsync(Wait);
-                await Task.Delay(1);
-            }
-            catch (StreamAbortedException ex)
-            {
-                error = ex;
-            }
-        }
-
-        var aborted = Assert.IsType<StreamAbortedException>(error);
+        var aborted = Assert.IsType<StreamAbortedException>(await WriteUntilFailureAsync(client));
         Assert.Equal(17, aborted.ErrorCode);
         Assert.True(aborted.ByPeer);
     }

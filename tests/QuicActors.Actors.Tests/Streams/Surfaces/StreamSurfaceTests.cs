@@ -112,18 +112,7 @@ public sealed class StreamSurfaceTests(ITestOutputHelper output) : QuicActors.Te
             }
 
             serverRead.TrySetResult(total);
-            try
-            {
-                for (var i = 0; i < 10_000; i++)
-                {
-                    await stream.WriteAsync(Pattern(1000));
-                    await Task.Delay(1, CancellationToken.None);
-                }
-            }
-            catch (Exception ex)
-            {
-                serverWriteFailed.TrySetResult(ex);
-            }
+            serverWriteFailed.TrySetResult(await WriteUntilFailureAsync(stream));
         });
         await using var _ = host;
 

@@ -48,6 +48,31 @@ internal static class SurfaceTestSupport
         }
     }
 
+    /// <summary>Writes chunks to <paramref name="stream"/> until a write fails (the peer stops it), and returns the failure.</summary>
+    public static async Task<Exception> WriteUntilFailureAsync(StreamHandle stream)
+    {
+        try
+        {
+            await stream.WriteAllAsync(EndlessAsync(), completeWrites: false).WaitAsync(Wait);
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            return ex;
+        }
+
+        throw new InvalidOperationException("an endless source ended");
+
+        static async IAsyncEnumerable<ReadOnlyMemory<byte>> EndlessAsync()
+        {
+            var chunk = Pattern(1000);
+            while (true)
+            {
+                await Task.Delay(1);
+                yield return chunk;
+            }
+        }
+    }
+
     /// <summary>Reads <paramref name="reader"/> to its end and returns every byte.</summary>
     public static async Task<byte[]> ReadToEndAsync(PipeReader reader)
     {

@@ -16,20 +16,24 @@ internal static class HandleOperations
     {
         cancellationToken.ThrowIfCancellationRequested();
         var read = stream.ReadAsync(buffer, deadline);
-        if (!cancellationToken.CanBeCanceled || read.IsCompleted)
-        {
-            return await read.ConfigureAwait(false);
-        }
-
         try
         {
-            return await read.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await (cancellationToken.CanBeCanceled ? read.WaitAsync(cancellationToken) : read).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !read.IsCompleted)
         {
             AbortQuietly(stream, StreamAbortDirection.Read, options.ReadAbandonedErrorCode);
             await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
+        }
+        catch (OperationCanceledException) when (read.IsCompletedSuccessfully)
+        {
+            // The read finished as the token fired: its bytes are in the buffer and must be counted, not lost.
+            return read.Result;
+        }
+        catch (InvalidOperationException) when (stream.ReceiveAbort is { } aborted)
+        {
+            throw aborted;
         }
     }
 
@@ -42,23 +46,35 @@ internal static class HandleOperations
     {
         cancellationToken.ThrowIfCancellationRequested();
         var write = stream.WriteAsync(data, completeWrites);
-        if (!cancellationToken.CanBeCanceled || write.IsCompleted)
-        {
-            await write.ConfigureAwait(false);
-            return;
-        }
-
         try
         {
-            await write.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await (cancellationToken.CanBeCanceled ? write.WaitAsync(cancellationToken) : write).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !write.IsCompleted)
         {
             AbortQuietly(stream, StreamAbortDirection.Write, options.WriteFailedErrorCode);
             await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
+        catch (OperationCanceledException) when (write.IsCompletedSuccessfully)
+        {
+            // The write finished as the token fired: the bytes went out, so the call succeeded.
+        }
+        catch (InvalidOperationException) when (stream.SendAbort is { } aborted)
+        {
+            throw aborted;
+        }
     }
+
+    /// <summary>
+    /// The exception a surface reports for <paramref name="exception"/> from an operation on <paramref name="half"/>: the
+    /// abort that ended the half when the operation failed only because the half had ended (a command that raced the
+    /// abort to the stream actor), else <paramref name="exception"/>.
+    /// </summary>
+    public static Exception Explain(StreamHandle stream, StreamHalf half, Exception exception) =>
+        exception is InvalidOperationException && (half == StreamHalf.Send ? stream.SendAbort : stream.ReceiveAbort) is { } aborted
+            ? aborted
+            : exception;
 
     /// <summary>Aborts <paramref name="direction"/>, ignoring a stale handle: its generation has ended and nothing may reach the wire, which is what an abort wants.</summary>
     public static void AbortQuietly(StreamHandle stream, StreamAbortDirection direction, long errorCode)
