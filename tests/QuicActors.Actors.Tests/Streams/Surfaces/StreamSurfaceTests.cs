@@ -129,6 +129,34 @@ public sealed class StreamSurfaceTests(ITestOutputHelper output) : QuicActors.Te
     }
 
     [Fact]
+    public async Task A_send_only_stream_cannot_be_read()
+    {
+        var serverGot = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await Specs.StreamSpecHost.StartAsync(Sys, VirtualTime!, 100, LingerPolicy.Default, async (stream, _) =>
+        {
+            var total = 0;
+            await foreach (var chunk in stream.ReadAllAsync(CancellationToken.None))
+            {
+                total += chunk.Length;
+            }
+
+            serverGot.TrySetResult(total);
+        });
+        var client = await ConnectionActor.OpenStreamAsync(host.ClientActor, Transport.StreamDirection.Unidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+
+        await using (var stream = client.AsStream())
+        {
+            Assert.False(stream.CanRead);
+            Assert.True(stream.CanWrite);
+            await Assert.ThrowsAsync<NotSupportedException>(() => stream.ReadAsync(new byte[1]).AsTask());
+            await stream.WriteAsync(Pattern(300));
+        }
+
+        // Disposing sent FIN.
+        Assert.Equal(300, await serverGot.Task.WaitAsync(Wait));
+    }
+
+    [Fact]
     public async Task A_cancelled_write_held_back_by_flow_control_resets_with_the_write_failed_code()
     {
         var serverSaw = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);

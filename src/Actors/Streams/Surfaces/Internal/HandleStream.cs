@@ -75,6 +75,11 @@ internal sealed class HandleStream(StreamHandle handle, StreamSurfaceOptions opt
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!handle.CanRead)
+        {
+            throw new NotSupportedException($"Stream {handle.StreamId} has no receive half at this endpoint: it cannot be read.");
+        }
+
         if (buffer.IsEmpty)
         {
             return 0;
@@ -107,6 +112,11 @@ internal sealed class HandleStream(StreamHandle handle, StreamSurfaceOptions opt
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!handle.CanWrite)
+        {
+            throw new NotSupportedException($"Stream {handle.StreamId} has no send half at this endpoint: it cannot be written.");
+        }
+
         return buffer.IsEmpty ? ValueTask.CompletedTask : HandleOperations.WriteAsync(handle, buffer, completeWrites: false, options, cancellationToken);
     }
 
