@@ -119,6 +119,7 @@ public sealed class ActorSystem : IDisposable
     internal void PublishDeadLetter(object message, IActorRef? sender, IActorRef recipient)
     {
         if (message is DeadLetter) return;
+        (message as IDeadLetterAware)?.OnDeadLetter();
         if (Settings.LogDeadLetters && (Volatile.Read(ref _terminating) == 0 || Settings.LogDeadLettersDuringShutdown))
         {
             Log.Information("Message {MessageType:l} from {Sender:l} to {Recipient:l} was not delivered (dead letter)",

@@ -162,6 +162,12 @@ public sealed class StreamHandle : IAsyncDisposable
         }
     }
 
+    /// <summary>The abort that ended the send half, once the handle knows of it.</summary>
+    internal StreamAbortedException? SendAbort => _sendAbort;
+
+    /// <summary>The abort that ended the receive half, once the handle knows of it.</summary>
+    internal StreamAbortedException? ReceiveAbort => _receiveAbort;
+
     internal void MarkEndOfStreamRead() => _endOfStreamRead = true;
 
     /// <summary>Called by the stream actor, on its thread, for each transition; remembers the abort that ended a half so later operations report it.</summary>

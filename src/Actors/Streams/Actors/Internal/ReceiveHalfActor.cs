@@ -82,6 +82,14 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
     private void OnRead(ReadCommand read)
     {
         _reads.Add(new PendingRead(++_nextReadId, read));
+        if (_half.State == ReceiveState.ResetRecvd)
+        {
+            // The peer's reset came while no read was pending; this read must learn of it rather than wait forever.
+            FailReads(new StreamAbortedException(StreamHalf.Receive, (long)(_half.ResetErrorCode ?? 0), byPeer: true));
+            Publish(_half.OnResetRead());
+            return;
+        }
+
         Serve();
         if (read.Deadline is { } deadline && !read.Completion.Task.IsCompleted)
         {

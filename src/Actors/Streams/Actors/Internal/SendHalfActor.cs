@@ -83,6 +83,12 @@ internal sealed class SendHalfActor : ReceiveActor
         {
             write = _connection.WriteAsync(_stamp.StreamId, command.Data, command.Fin);
         }
+        catch (QuicTransportException ex) when (ex.Error == QuicTransportError.StreamAborted && ex.ApplicationErrorCode is { } code)
+        {
+            // The engine saw the peer's STOP_SENDING before its event reached this actor: report the abort, with its code.
+            command.Fail(new StreamAbortedException(StreamHalf.Send, code, byPeer: _half.ResetErrorCode is null || _resetByPeer));
+            return;
+        }
         catch (QuicTransportException ex)
         {
             command.Fail(ex);
@@ -110,6 +116,11 @@ internal sealed class SendHalfActor : ReceiveActor
         {
             await write.ConfigureAwait(false);
             completion.TrySetResult();
+        }
+        catch (QuicTransportException ex) when (ex.Error == QuicTransportError.StreamAborted && ex.ApplicationErrorCode is { } code)
+        {
+            // A local abort fails the write first, on the actor's thread; an engine-side abort of a waiting write is the peer's.
+            completion.TrySetException(new StreamAbortedException(StreamHalf.Send, code, byPeer: true));
         }
         catch (Exception ex)
         {

@@ -1,14 +1,18 @@
+using QuicActors.Kernel;
 using QuicActors.Transport;
 
 namespace QuicActors.Streams.Internal;
 
 /// <summary>A command from a <see cref="StreamHandle"/>: it passes the connection actor's generation gate before any engine call.</summary>
-internal interface IStreamCommand
+internal interface IStreamCommand : IDeadLetterAware
 {
     StreamHandleStamp Stamp { get; }
 
     /// <summary>Fails the command's caller, if it waits for an answer.</summary>
     void Fail(Exception exception);
+
+    /// <summary>The stream actor stopped while the command was on its way: the caller must not wait forever.</summary>
+    void IDeadLetterAware.OnDeadLetter() => Fail(new InvalidOperationException($"Stream {Stamp.StreamId} had ended when the command reached it."));
 }
 
 /// <summary>Read into <see cref="Buffer"/>; answered with the byte count (0 at EOF).</summary>
