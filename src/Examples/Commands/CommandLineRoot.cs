@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QuicActors.Examples.Churn;
 
 namespace QuicActors.Examples.Commands;
 
@@ -9,6 +10,7 @@ internal static class CommandLineRoot
     {
         var root = new RootCommand("QuicActors examples and tools: every QUIC stream is an actor.");
         root.Add(ConfigCommand.Create());
+        root.Add(ChurnCommand.Create());
         return root;
     }
 }
