@@ -17,7 +17,7 @@ namespace QuicActors.Examples.Churn;
 internal static class ChurnRun
 {
     private const string Alpn = "quic-actors-churn";
-    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(20);
 
@@ -46,8 +46,11 @@ internal static class ChurnRun
                 var clock = Stopwatch.StartNew();
                 using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var sampler = SampleAsync(listener, counters, progress, options.Streams, clock, sampling.Token);
+                // A run whose opens starve (no slot came back from the server) stops at the first starved open instead of
+                // letting every remaining open wait out its timeout.
+                using var starved = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var workers = Enumerable.Range(0, Math.Min(options.Concurrency, options.Streams))
-                    .Select(_ => Task.Run(() => WorkAsync(client, options, payload, counters, cancellationToken), cancellationToken))
+                    .Select(_ => Task.Run(() => WorkAsync(client, options, payload, counters, starved), CancellationToken.None))
                     .ToArray();
                 await Task.WhenAll(workers).ConfigureAwait(false);
                 var elapsed = clock.Elapsed;
@@ -77,14 +80,25 @@ internal static class ChurnRun
         }
     }
 
-    private static async Task WorkAsync(ClientConnection client, ChurnOptions options, byte[] payload, Counters counters, CancellationToken cancellationToken)
+    private static async Task WorkAsync(ClientConnection client, ChurnOptions options, byte[] payload, Counters counters, CancellationTokenSource stop)
     {
         var buffer = new byte[4096];
-        while (Interlocked.Increment(ref counters.Next) <= options.Streams && !cancellationToken.IsCancellationRequested)
+        while (!stop.IsCancellationRequested && Interlocked.Increment(ref counters.Next) <= options.Streams)
         {
             try
             {
-                var stream = await client.OpenStreamAsync(OpenTimeout).ConfigureAwait(false);
+                StreamHandle stream;
+                try
+                {
+                    stream = await client.OpenStreamAsync(OpenTimeout).ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    counters.Fail(string.Create(CultureInfo.InvariantCulture, $"no stream slot came back from the server within {OpenTimeout.TotalSeconds:0} s (the server's MAX_STREAMS did not grow, RFC 9000 §4.6); the run stopped: {ex.Message}"));
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
                 await using (stream.ConfigureAwait(false))
                 {
                     await RunStreamAsync(stream, options, payload, buffer, counters).ConfigureAwait(false);
