@@ -1,3 +1,3 @@
 using QuicActors.Examples.Commands;
 
-return CommandLineRoot.Create().Parse(args).Invoke();
+return await CommandLineRoot.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using QuicActors.Examples.Churn;
+using QuicActors.Examples.Echo;
+using QuicActors.Examples.ZeroRtt;
 
 namespace QuicActors.Examples.Commands;
 
@@ -9,6 +12,9 @@ internal static class CommandLineRoot
     {
         var root = new RootCommand("QuicActors examples and tools: every QUIC stream is an actor.");
         root.Add(ConfigCommand.Create());
+        root.Add(ChurnCommand.Create());
+        root.Add(EchoCommand.Create());
+        root.Add(ZeroRttCommand.Create());
         return root;
     }
 }

@@ -11,6 +11,7 @@ public static class KnownSettings
     [
         (typeof(KernelConfig), c => SettingsReader.Bind<KernelConfig>(c)),
         (typeof(TestKitConfig), c => SettingsReader.Bind<TestKitConfig>(c)),
+        (typeof(Hosting.HostingConfig), c => SettingsReader.Bind<Hosting.HostingConfig>(c)),
     ];
 
     /// <summary>The settings types that <see cref="Validate"/> binds.</summary>

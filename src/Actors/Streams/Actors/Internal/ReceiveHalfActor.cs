@@ -23,6 +23,7 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
     private long _drained;
     private bool _draining;
     private long? _localAbortCode;
+    private long? _peerResetCode;
 
     public ReceiveHalfActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp, StreamHandle handle)
     {
@@ -82,11 +83,12 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
     private void OnRead(ReadCommand read)
     {
         _reads.Add(new PendingRead(++_nextReadId, read));
-        if (_half.State == ReceiveState.ResetRecvd)
+        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
         {
-            // The peer's reset came while no read was pending; this read must learn of it rather than wait forever.
-            FailReads(new StreamAbortedException(StreamHalf.Receive, (long)(_half.ResetErrorCode ?? 0), byPeer: true));
-            Publish(_half.OnResetRead());
+            // The read was sent before the handle saw the peer's reset: it reads the reset now, instead of waiting forever.
+            FailReads(new StreamAbortedException(StreamHalf.Receive, code, byPeer: true));
+            PublishTransitions(_half.OnResetRead());
+            StopIfTerminal();
             return;
         }
 
@@ -132,6 +134,7 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
 
     private void OnPeerReset(PeerResetStream reset)
     {
+        _peerResetCode ??= reset.ApplicationErrorCode;
         var step = _half.OnResetStream((ulong)reset.ApplicationErrorCode, (ulong)reset.FinalSize);
         PublishTransitions(step);
         if (_half.State == ReceiveState.ResetRecvd)
