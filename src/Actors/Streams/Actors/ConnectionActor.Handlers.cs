@@ -37,7 +37,7 @@ public sealed partial class ConnectionActor
 
     private void ReceiveApiMessages()
     {
-        Receive<ReplacementQuery>(q => q.Completion.TrySetResult(ReplacementFor(q.Original)));
+        Receive<ReplacementQuery>(OnReplacementQuery);
     }
 
     /// <summary>

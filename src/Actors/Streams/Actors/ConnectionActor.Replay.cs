@@ -12,6 +12,7 @@ public sealed partial class ConnectionActor
 {
     private readonly List<EarlyStream> _earlyStreams = [];
     private readonly Dictionary<StreamHandleStamp, Task<StreamHandle>> _replacements = [];
+    private readonly List<ReplacementQuery> _parkedReplacementQueries = [];
     private bool _earlyPhaseOver;
     private long _earlyBytes;
 
@@ -71,6 +72,7 @@ public sealed partial class ConnectionActor
         _earlyPhaseOver = true;
         _earlyStreams.Clear();
         _earlyBytes = 0;
+        AnswerParkedReplacementQueries();
     }
 
     /// <summary>Runs in the new generation, right after the ledgers were rebuilt: queue a re-open for each early stream.</summary>
@@ -100,6 +102,7 @@ public sealed partial class ConnectionActor
         system.Log.Information("Connection {ConnectionId}: replaying {Count} early streams in {Generation}", _settings.ConnectionId, _earlyStreams.Count, _generations.Current);
         _earlyStreams.Clear();
         _earlyBytes = 0;
+        AnswerParkedReplacementQueries();
     }
 
     /// <summary>
@@ -130,6 +133,38 @@ public sealed partial class ConnectionActor
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
+    /// <summary>A query about an early stream whose fate is not known yet waits for the 0-RTT outcome.</summary>
+    private void OnReplacementQuery(ReplacementQuery query)
+    {
+        if (RecordingEarlyStreams && _earlyStreams.Exists(e => e.Stamp == query.Original))
+        {
+            _parkedReplacementQueries.Add(query);
+            return;
+        }
+
+        query.Completion.TrySetResult(ReplacementFor(query.Original));
+    }
+
+    private void FailParkedReplacementQueries()
+    {
+        foreach (var query in _parkedReplacementQueries)
+        {
+            query.Completion.TrySetException(new InvalidOperationException($"No replacement for {query.Original}: the connection actor stopped before the 0-RTT outcome."));
+        }
+
+        _parkedReplacementQueries.Clear();
+    }
+
+    private void AnswerParkedReplacementQueries()
+    {
+        foreach (var query in _parkedReplacementQueries)
+        {
+            query.Completion.TrySetResult(ReplacementFor(query.Original));
+        }
+
+        _parkedReplacementQueries.Clear();
+    }
+
     private Task<StreamHandle> ReplacementFor(StreamHandleStamp original)
     {
         if (_replacements.TryGetValue(original, out var replacement))
@@ -137,9 +172,9 @@ public sealed partial class ConnectionActor
             return replacement;
         }
 
-        var why = _settings.EarlyDataReplay == EarlyDataReplayPolicy.Fail
-            ? "the connection's 0-RTT replay policy is Fail"
-            : "it was not a stream opened in 0-RTT that the server rejected";
+        var why = _settings.EarlyDataReplay == EarlyDataReplayPolicy.Fail ? "the connection's 0-RTT replay policy is Fail"
+            : _generations.IsCurrent(original) ? "its generation is still current (only the streams of a generation ended by a 0-RTT rejection are replaced)"
+            : "it was not a stream opened in 0-RTT";
         return Task.FromException<StreamHandle>(new InvalidOperationException($"No replacement for {original}: {why}."));
     }
 

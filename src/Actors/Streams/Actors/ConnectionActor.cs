@@ -112,6 +112,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         _waitingOpens.Clear();
+        FailParkedReplacementQueries();
     }
 
     /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
