@@ -95,7 +95,7 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
     /// <summary>A failing connection actor is stopped, not restarted (a restart would forget its streams); its connection is then closed.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
-    /// <summary>Runs until the engine listener is disposed (which is how the actor stops it) or fails.</summary>
+    /// <summary>Runs until the engine listener is disposed (which is how the actor stops it) or fails; only a failure is reported.</summary>
     private static async Task AcceptLoopAsync(IQuicEngineListener listener, IActorRef self)
     {
         try
@@ -105,6 +105,10 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
                 var connection = await listener.AcceptConnectionAsync().ConfigureAwait(false);
                 self.Tell(new ConnectionAccepted(connection), ActorRefs.NoSender);
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The actor disposed the engine listener: it is stopping and knows it no longer accepts.
         }
         catch (Exception ex)
         {
@@ -151,10 +155,7 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
     private void OnAcceptLoopEnded(AcceptLoopEnded ended)
     {
         _accepting = false;
-        if (!_stopping && ended.Reason is not (OperationCanceledException or ObjectDisposedException))
-        {
-            Context.System.Log.Error(ended.Reason, "Listener {Listener}: accepting failed; no more connections are accepted", _listener.LocalEndPoint);
-        }
+        Context.System.Log.Error(ended.Reason, "Listener {Listener}: accepting failed; no more connections are accepted", _listener.LocalEndPoint);
     }
 
     private void OnConnectionActorTerminated(Terminated terminated)

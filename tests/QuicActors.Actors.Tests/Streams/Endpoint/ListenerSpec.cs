@@ -140,7 +140,7 @@ public sealed class ListenerSpec(ITestOutputHelper output) : QuicActors.TestKit.
 
         var stopping = listener.StopAsync(TimeSpan.FromSeconds(30));
         Assert.True(await EndpointSpecHost.EventuallyAsync(async () => !(await listener.GetStatusAsync()).Accepting));
-        await Assert.ThrowsAnyAsync<Exception>(() => QuicActorsEndpoint.ConnectAsync(Sys, host.ClientEngine, EndpointSpecHost.ClientOptions(listener) with { HandshakeTimeout = TimeSpan.FromSeconds(1) }).WaitAsync(Wait));
+        await Assert.ThrowsAsync<QuicTransportException>(() => QuicActorsEndpoint.ConnectAsync(Sys, host.ClientEngine, EndpointSpecHost.ClientOptions(listener) with { HandshakeTimeout = TimeSpan.FromSeconds(1) }).WaitAsync(Wait));
         Assert.False(client.Closed.IsCompleted, "the connection stays open while its stream works");
 
         release.SetResult();

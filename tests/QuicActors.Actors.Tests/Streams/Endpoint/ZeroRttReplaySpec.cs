@@ -84,6 +84,27 @@ public sealed class ZeroRttReplaySpec(ITestOutputHelper output) : QuicActors.Tes
         Assert.Equal([(0L, "1-rtt")], Served());
     }
 
+    [Fact]
+    public async Task An_early_stream_whose_bytes_exceed_the_replay_bound_is_not_replayed_and_its_handle_stays_inert()
+    {
+        await using var host = new EndpointSpecHost(VirtualTime!);
+        await using var listener = await ListenAsync(host);
+        await using var client = await ConnectResumedAsync(host, listener, EarlyDataReplayPolicy.Replay, replayMaxBytes: 6);
+        var small = await client.OpenStreamAsync().WaitAsync(Wait);
+        var large = await client.OpenStreamAsync().WaitAsync(Wait);
+        await small.WriteAsync("tiny"u8.ToArray(), completeWrites: true).WaitAsync(Wait);
+        await large.WriteAsync("too"u8.ToArray()).WaitAsync(Wait);
+        await large.WriteAsync("large"u8.ToArray(), completeWrites: true).WaitAsync(Wait);
+
+        Advance(TimeSpan.FromSeconds(1));
+        var replacement = await client.GetReplacementAsync(small).WaitAsync(Wait);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetReplacementAsync(large).WaitAsync(Wait));
+        Assert.Contains("exceed EarlyDataReplayMaxBytes (6)", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<StaleHandleException>(() => large.Abort(StreamAbortDirection.Both, 1));
+        Assert.Equal("echo:tiny", await ReadToEndAsync(replacement));
+        Assert.Equal([(0L, "tiny")], Served());
+    }
+
     private (long Id, string Text)[] Served()
     {
         lock (_served)
@@ -114,7 +135,7 @@ public sealed class ZeroRttReplaySpec(ITestOutputHelper output) : QuicActors.Tes
     }
 
     /// <summary>A first connection earns a ticket; the second resumes with it and starts in 0-RTT.</summary>
-    private async Task<QuicConnection> ConnectResumedAsync(EndpointSpecHost host, QuicListener listener, EarlyDataReplayPolicy? policy)
+    private async Task<QuicConnection> ConnectResumedAsync(EndpointSpecHost host, QuicListener listener, EarlyDataReplayPolicy? policy, long replayMaxBytes = 64 * 1024)
     {
         var options = EndpointSpecHost.ClientOptions(listener);
         QuicResumptionTicket? ticket = null;
@@ -131,7 +152,7 @@ public sealed class ZeroRttReplaySpec(ITestOutputHelper output) : QuicActors.Tes
             }
         }
 
-        var settings = new ConnectionActorSettings { InitialOutboundBidirectionalCredit = 100 };
+        var settings = new ConnectionActorSettings { InitialOutboundBidirectionalCredit = 100, EarlyDataReplayMaxBytes = replayMaxBytes };
         if (policy is { } p)
         {
             settings = settings with { EarlyDataReplay = p };
