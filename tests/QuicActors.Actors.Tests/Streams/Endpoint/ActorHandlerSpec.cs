@@ -110,6 +110,40 @@ public sealed class ActorHandlerSpec(ITestOutputHelper output) : QuicActors.Test
         Assert.Equal(0x99, aborted.ErrorCode);
     }
 
+    [Fact]
+    public async Task On_the_peers_unidirectional_stream_the_handler_reads_and_a_write_is_answered_with_a_failure()
+    {
+        var probe = CreateTestProbe("uni");
+        await using var host = new EndpointSpecHost(VirtualTime!);
+        var settings = new ListenerSettings { Connection = new ConnectionActorSettings { StreamHandlerProps = Props.Create(() => new EchoHandler(probe.Ref)) } };
+        await using var listener = await QuicActorsEndpoint.ListenAsync(Sys, host.ServerEngine, EndpointSpecHost.ListenerOptions(), settings);
+        await using var client = await QuicActorsEndpoint.ConnectAsync(Sys, host.ClientEngine, EndpointSpecHost.ClientOptions(listener)).WaitAsync(Wait);
+        await using var stream = await client.OpenStreamAsync(StreamDirection.Unidirectional).WaitAsync(Wait);
+        await stream.WriteAsync("one way"u8.ToArray(), completeWrites: true).WaitAsync(Wait);
+
+        var opened = probe.ExpectMsg<StreamOpened>(Wait);
+        Assert.Equal((true, false), (opened.CanRead, opened.CanWrite));
+        var text = new StringBuilder();
+        StreamWriteFailed? failed = null;
+        while (probe.ReceiveOne(Wait) is { } message and not StreamClosed)
+        {
+            switch (message)
+            {
+                case StreamData data:
+                    text.Append(Encoding.ASCII.GetString(data.Data.Span));
+                    break;
+                case StreamWriteFailed f:
+                    failed ??= f;
+                    break;
+            }
+        }
+
+        Assert.Equal("one way", text.ToString());
+        Assert.NotNull(failed);
+        Assert.IsType<StreamWrite>(failed.Write);
+        Assert.IsType<InvalidOperationException>(failed.Reason);
+    }
+
     private sealed class EchoHandler : ReceiveActor
     {
         private readonly IActorRef _probe;

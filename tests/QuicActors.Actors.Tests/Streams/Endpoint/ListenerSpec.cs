@@ -118,6 +118,30 @@ public sealed class ListenerSpec(ITestOutputHelper output) : QuicActors.TestKit.
     }
 
     [Fact]
+    public async Task A_graceful_stop_closes_a_connection_whose_handler_never_returns_when_the_grace_period_ends()
+    {
+        await using var host = new EndpointSpecHost(VirtualTime!);
+        var settings = new ListenerSettings { Connection = new ConnectionActorSettings { StreamHandler = (_, token) => Task.Delay(Timeout.Infinite, token) } };
+        var listener = await QuicActorsEndpoint.ListenAsync(Sys, host.ServerEngine, EndpointSpecHost.ListenerOptions(), settings);
+        await using var client = await QuicActorsEndpoint.ConnectAsync(Sys, host.ClientEngine, EndpointSpecHost.ClientOptions(listener)).WaitAsync(Wait);
+        var stream = await client.OpenStreamAsync().WaitAsync(Wait);
+        await stream.WriteAsync("stuck"u8.ToArray()).WaitAsync(Wait);
+        Assert.True(await EndpointSpecHost.EventuallyAsync(async () => (await client.GetStatusAsync()).LiveStreams == 1));
+
+        var stopping = listener.StopAsync(TimeSpan.FromSeconds(2));
+        Assert.True(await EndpointSpecHost.EventuallyAsync(async () => !(await listener.GetStatusAsync()).Accepting));
+        Advance(TimeSpan.FromSeconds(1));
+        await Task.Delay(100);
+        Assert.False(client.Closed.IsCompleted, "the grace period is not over yet");
+
+        Advance(TimeSpan.FromSeconds(1));
+        var closed = await client.Closed.WaitAsync(Wait);
+        Assert.Equal(0, closed.ErrorCode);
+        Assert.True(await stopping.WaitAsync(Wait));
+        await Assert.ThrowsAsync<StaleHandleException>(() => stream.ReadAsync(new byte[8]));
+    }
+
+    [Fact]
     public async Task A_graceful_stop_stops_accepting_lets_the_stream_finish_then_closes_the_connection()
     {
         await using var host = new EndpointSpecHost(VirtualTime!);
