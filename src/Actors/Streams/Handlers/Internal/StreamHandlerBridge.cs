@@ -18,6 +18,9 @@ internal sealed class StreamHandlerBridge : ReceiveActor
     private readonly StreamHandle _handle;
     private readonly Props _handlerProps;
     private readonly long _failureCode;
+
+    // One read at a time, so one buffer: each chunk is copied out to an array of its exact size that the message owns.
+    private readonly byte[] _readBuffer = new byte[ReadChunkSize];
     private IActorRef _handler = ActorRefs.Nobody;
     private IDisposable? _subscription;
     private bool _closing;
@@ -75,15 +78,13 @@ internal sealed class StreamHandlerBridge : ReceiveActor
     private void ReadNext()
     {
         _readPending = true;
-        var buffer = new byte[ReadChunkSize];
-        var self = Self;
-        _handle.ReadAsync(buffer).ContinueWith(
+        _handle.ReadAsync(_readBuffer).ContinueWith(
             static (read, state) =>
             {
-                var (self, buffer) = ((IActorRef, byte[]))state!;
-                self.Tell(read.IsCompletedSuccessfully ? new ReadOutcome(buffer, read.Result, null) : new ReadOutcome(buffer, 0, read.Exception!.InnerException ?? read.Exception), ActorRefs.NoSender);
+                var self = (IActorRef)state!;
+                self.Tell(read.IsCompletedSuccessfully ? new ReadOutcome(read.Result, null) : new ReadOutcome(0, read.Exception!.InnerException ?? read.Exception), ActorRefs.NoSender);
             },
-            (self, buffer),
+            Self,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -102,7 +103,7 @@ internal sealed class StreamHandlerBridge : ReceiveActor
         }
         else
         {
-            _handler.Tell(new StreamData(outcome.Buffer.AsMemory(0, outcome.Count)), Self);
+            _handler.Tell(new StreamData(_readBuffer.AsSpan(0, outcome.Count).ToArray()), Self);
             ReadNext();
         }
 
@@ -111,7 +112,8 @@ internal sealed class StreamHandlerBridge : ReceiveActor
 
     private void Write(object command, ReadOnlyMemory<byte> data, bool fin)
     {
-        var handler = Sender;
+        // Answer whoever asked (the handler may have handed the bridge's ref to a helper), or the handler when nobody did.
+        var handler = Sender.Equals(Context.System.DeadLetters) ? _handler : Sender;
         Task write;
         try
         {
@@ -168,7 +170,7 @@ internal sealed class StreamHandlerBridge : ReceiveActor
         }
     }
 
-    private sealed record ReadOutcome(byte[] Buffer, int Count, Exception? Failure);
+    private sealed record ReadOutcome(int Count, Exception? Failure);
 
     private sealed record TransitionSeen(StreamTransition Transition);
 
