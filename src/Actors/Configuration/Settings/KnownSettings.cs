@@ -12,6 +12,9 @@ public static class KnownSettings
         (typeof(KernelConfig), c => SettingsReader.Bind<KernelConfig>(c)),
         (typeof(TestKitConfig), c => SettingsReader.Bind<TestKitConfig>(c)),
         (typeof(Hosting.HostingConfig), c => SettingsReader.Bind<Hosting.HostingConfig>(c)),
+        (typeof(ConnectionConfig), c => SettingsReader.Bind<ConnectionConfig>(c)),
+        (typeof(StreamsConfig), c => SettingsReader.Bind<StreamsConfig>(c)),
+        (typeof(ListenerConfig), c => SettingsReader.Bind<ListenerConfig>(c)),
     ];
 
     /// <summary>The settings types that <see cref="Validate"/> binds.</summary>

@@ -11,6 +11,7 @@ public sealed partial class ConnectionActor
 
     private void OnHandshakeCompleted(HandshakeCompleted completed)
     {
+        EndEarlyPhase();
         GrantCredit(StreamDirection.Bidirectional, completed.PeerParameters.MaxInboundBidirectionalStreams);
         GrantCredit(StreamDirection.Unidirectional, completed.PeerParameters.MaxInboundUnidirectionalStreams);
     }
@@ -66,7 +67,9 @@ public sealed partial class ConnectionActor
         }
 
         LedgerFor(streamId).OnLocalStreamOpened(streamId);
-        request.Completion.TrySetResult(SpawnStream(streamId));
+        var handle = SpawnStream(streamId);
+        RememberEarlyStream(handle);
+        request.Completion.TrySetResult(handle);
     }
 
     private void ExpireOpens()

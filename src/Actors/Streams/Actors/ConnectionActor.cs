@@ -33,11 +33,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private long _origin;
     private long _nextRequestId;
 
-    private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings)
+    private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings, GenerationTracker? generations = null)
     {
         _connection = connection;
         _settings = settings;
-        _generations = new GenerationTracker(settings.ConnectionId);
+        _generations = generations ?? new GenerationTracker(settings.ConnectionId);
         _leaks = settings.LeakDeadline is { } leakDeadline ? new LeakDetector(leakDeadline) : null;
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
@@ -57,6 +57,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<StreamHalfStates>(OnStreamHalfStates);
         Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
+        ReceiveApiMessages();
     }
 
     /// <inheritdoc/>
@@ -111,6 +112,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         _waitingOpens.Clear();
+        FailParkedReplacementQueries();
     }
 
     /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
@@ -147,6 +149,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         if (_settings.StreamHandler is { } handler)
         {
             _ = RunHandlerAsync(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
+        }
+        else if (_settings.StreamHandlerProps is { } handlerProps)
+        {
+            SpawnHandlerActor(handlerProps, handle);
         }
         else
         {
@@ -218,6 +224,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
+        RecordEarlyCommand(command);
+
         if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
         {
             entry.Actor.Tell(command, Self);
@@ -271,6 +279,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _streams.Clear();
         _bidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Bidirectional, _settings.InboundBidirectionalLimit);
         _unidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Unidirectional, _settings.InboundUnidirectionalLimit);
+
+        // Replayed early streams open before the opens that were waiting, so they get the IDs they had.
+        ReplayEarlyStreams();
         var waiting = _waitingOpens.Values.ToList();
         _waitingOpens.Clear();
         foreach (var request in waiting)

@@ -1,3 +1,5 @@
+using QuicActors.Kernel;
+
 namespace QuicActors.Streams;
 
 /// <summary>How a <see cref="ConnectionActor"/> runs its streams.</summary>
@@ -29,6 +31,26 @@ public sealed record ConnectionActorSettings
 
     /// <summary>Run for each stream the peer opens; returning releases the stream to <see cref="Linger"/>. Null: peer streams are released at once.</summary>
     public Func<StreamHandle, CancellationToken, Task>? StreamHandler { get; init; }
+
+    /// <summary>
+    /// The actor-style handler: for each stream the peer opens, an actor made from these props receives the stream's data
+    /// and state messages (<see cref="StreamOpened"/>, <see cref="StreamData"/>, <see cref="StreamStateChanged"/>, ...) and
+    /// answers its sender with <see cref="StreamWrite"/>, <see cref="StreamCompleteWrites"/> or <see cref="StreamAbort"/>.
+    /// Used when <see cref="StreamHandler"/> is null.
+    /// </summary>
+    public Props? StreamHandlerProps { get; init; }
+
+    /// <summary>How long <see cref="QuicConnection.OpenStreamAsync"/> waits for the peer's stream credit when the caller gives no timeout.</summary>
+    public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What happens to the streams a client opened in 0-RTT when the server rejects early data (RFC 9001 §4.6.2).</summary>
+    public EarlyDataReplayPolicy EarlyDataReplay { get; init; } = EarlyDataReplayPolicy.Fail;
+
+    /// <summary>
+    /// With <see cref="EarlyDataReplayPolicy.Replay"/>, at most this many bytes written in 0-RTT are kept, over all early
+    /// streams of the connection, for re-sending; an early stream whose bytes do not fit is not replayed.
+    /// </summary>
+    public long EarlyDataReplayMaxBytes { get; init; } = 64 * 1024;
 
     /// <summary>
     /// A stream still alive this long after it opened is reported (a warning in the log, and a <see cref="LeakReport"/>
