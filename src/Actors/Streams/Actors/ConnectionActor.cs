@@ -47,7 +47,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
         Receive<ConnectionClosed>(OnConnectionClosed);
         Receive<EarlyDataRejected>(OnEarlyDataRejected);
-        Receive<DatagramReceived>(d => d.Dispose());
+        Receive<DatagramReceived>(OnDatagramReceived);
         Receive<EngineEvent>(_ => { });
         Receive<OpenStreamRequest>(OnOpenStream);
         Receive<OpenDeadline>(_ => ExpireOpens());
@@ -57,6 +57,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<StreamHalfStates>(OnStreamHalfStates);
         Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
+        ReceivePublication();
+        ReceiveDatagrams();
     }
 
     /// <inheritdoc/>
@@ -99,6 +101,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     {
         _time = Context.System.Settings.TimeProvider;
         _origin = _time.GetTimestamp();
+        StartPublication();
         _ = PumpAsync(_connection.Events, Self);
     }
 
@@ -111,6 +114,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         _waitingOpens.Clear();
+        StopPublication();
     }
 
     /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
@@ -185,6 +189,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name));
         _streams.Add(streamId.Value, new StreamEntry(actor, handle));
         _streamsByActor.Add(actor, handle.Stamp);
+        OnStreamSpawned(actor, handle);
         if (_leaks is not null)
         {
             _leaks.Register(streamId, Now, StateName(handle.SendState), StateName(handle.ReceiveState));
@@ -218,6 +223,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (command is AbortCommand abort)
+        {
+            OnAbortForDatagrams(abort);
+        }
+
         if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
         {
             entry.Actor.Tell(command, Self);
@@ -234,6 +244,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnStreamActorTerminated(Terminated terminated)
     {
+        OnActorTerminatedPublication(terminated.ActorRef);
         if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp) || !_generations.IsCurrent(stamp))
         {
             // A stream of an ended generation: its ledger was discarded with it.
@@ -261,6 +272,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private void OnEarlyDataRejected(EarlyDataRejected rejected)
     {
         var generation = _generations.BeginNextGeneration();
+        DiscardDatagramFlows();
         Context.System.Log.Information("Connection {ConnectionId}: 0-RTT rejected, {Count} early streams discarded; now {Generation}", _settings.ConnectionId, rejected.DiscardedStreams.Count, generation);
         foreach (var entry in _streams.Values)
         {
@@ -291,6 +303,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         try
         {
             _connection.ReleaseStream(streamId);
+            RecordSlotReclaimed(streamId);
         }
         catch (QuicTransportException ex)
         {
@@ -316,6 +329,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnStreamHalfStates(StreamHalfStates states)
     {
+        PublishTransition(states.Transition);
         if (_leaks is not null && _generations.IsCurrent(states.Stamp))
         {
             _leaks.UpdateHalfStates(states.Stamp.StreamId, StateName(states.Send), StateName(states.Receive));
@@ -335,6 +349,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             Context.System.Log.Warning("Connection {ConnectionId}: stream leak: {Report}", _settings.ConnectionId, report);
             Context.System.EventStream.Publish(report);
+            RecordLeakReported();
         }
 
         ScheduleLeakScan();
