@@ -9,6 +9,7 @@ internal static class CommandLineRoot
     {
         var root = new RootCommand("QuicActors examples and tools: every QUIC stream is an actor.");
         root.Add(ConfigCommand.Create());
+        root.Add(Datagrams.DatagramsCommand.Create());
         return root;
     }
 }

@@ -183,23 +183,36 @@ public sealed partial class ConnectionActor
         }
     }
 
-    /// <summary>The application aborted a direction through its handle: the flow closes that way at once.</summary>
-    private void OnAbortForDatagrams(AbortCommand abort)
+    /// <summary>
+    /// A handle command on its way to the stream: a FIN or an abort closes the flow that way at once. The application's
+    /// next datagram command is behind this one in the mailbox, so it is refused even though the half's transition
+    /// (published by the half actor, after the engine call) may still be on its way.
+    /// </summary>
+    private void OnStreamCommandForDatagrams(IStreamCommand command)
     {
-        var streamId = abort.Stamp.StreamId;
+        var streamId = command.Stamp.StreamId;
         if (!_inboxes.ContainsKey(streamId.Value))
         {
             return;
         }
 
-        if ((abort.Direction & StreamAbortDirection.Read) != 0)
+        switch (command)
         {
-            CloseDatagramReceive(streamId);
-        }
+            case WriteCommand { Fin: true }:
+                _flows.OnHalfClosed(streamId, StreamHalf.Send);
+                break;
+            case AbortCommand abort:
+                if ((abort.Direction & StreamAbortDirection.Read) != 0)
+                {
+                    CloseDatagramReceive(streamId);
+                }
 
-        if ((abort.Direction & StreamAbortDirection.Write) != 0)
-        {
-            _flows.OnHalfClosed(streamId, StreamHalf.Send);
+                if ((abort.Direction & StreamAbortDirection.Write) != 0)
+                {
+                    _flows.OnHalfClosed(streamId, StreamHalf.Send);
+                }
+
+                break;
         }
     }
 

@@ -223,11 +223,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (command is AbortCommand abort)
-        {
-            OnAbortForDatagrams(abort);
-        }
-
+        OnStreamCommandForDatagrams(command);
         if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
         {
             entry.Actor.Tell(command, Self);
