@@ -16,6 +16,9 @@ public sealed partial class ConnectionActor
 {
     private const int StackDatagramLimit = 512;
     private readonly Dictionary<long, DatagramInbox> _inboxes = [];
+    private readonly Queue<EarlyDatagram> _early = new();
+    private long _nextPeerFlowIndex;
+    private long _datagramsDroppedEarly;
     private DatagramFlowTable _flows = null!;
     private long _datagramsFailedAtEngine;
     private long _datagramsDroppedQueueFull;
@@ -49,6 +52,54 @@ public sealed partial class ConnectionActor
         _inboxes[handle.StreamId.Value] = inbox;
         handle.DatagramInbox = inbox;
         _settings.Metrics.ActiveFlows.Add(1);
+        if (handle.StreamId.Initiator != _connection.Role)
+        {
+            _nextPeerFlowIndex = Math.Max(_nextPeerFlowIndex, handle.StreamId.Index + 1);
+            DeliverEarlyDatagrams(handle.StreamId);
+        }
+    }
+
+    /// <summary>
+    /// A datagram may overtake the first STREAM frame of its stream (they travel in different frames, possibly different
+    /// packets). RFC 9297 §2.1 lets the receiver buffer it briefly: keep it if it names a peer stream not opened yet.
+    /// </summary>
+    private bool TryKeepEarly(QuicStreamId streamId, DatagramReceived datagram, int prefix)
+    {
+        if (!_settings.DatagramFlows || streamId.Initiator == _connection.Role || streamId.Index < _nextPeerFlowIndex || _flows.IsBound(streamId))
+        {
+            return false;
+        }
+
+        // Bounded by count, oldest out first: a peer cannot make us hold more than one flow queue's worth.
+        if (_early.Count >= _settings.DatagramQueueCapacity && _early.TryDequeue(out var oldest))
+        {
+            DropEarly(oldest);
+        }
+
+        _early.Enqueue(new EarlyDatagram(streamId, datagram, prefix));
+        return true;
+    }
+
+    private void DeliverEarlyDatagrams(QuicStreamId streamId)
+    {
+        for (var i = _early.Count; i > 0 && _early.TryDequeue(out var early); i--)
+        {
+            if (early.StreamId != streamId)
+            {
+                _early.Enqueue(early);
+            }
+            else
+            {
+                Deliver(streamId, early.Datagram, early.Prefix);
+            }
+        }
+    }
+
+    private void DropEarly(EarlyDatagram early)
+    {
+        _datagramsDroppedEarly++;
+        _settings.Metrics.DatagramsDropped.Add(1, MetricTags.NoFlow);
+        early.Datagram.Dispose();
     }
 
     private void OnSendDatagram(SendDatagramCommand command)
@@ -134,6 +185,15 @@ public sealed partial class ConnectionActor
             CloseDatagramReceive(streamId);
         }
 
+        if (!TryKeepEarly(streamId, datagram, prefix))
+        {
+            Deliver(streamId, datagram, prefix);
+        }
+    }
+
+    /// <summary>Queues the datagram for its flow, or drops and counts it; takes ownership either way.</summary>
+    private void Deliver(QuicStreamId streamId, DatagramReceived datagram, int prefix)
+    {
         switch (_flows.OnDatagramReceived(streamId))
         {
             case DatagramReceiveVerdict.Deliver when _inboxes.TryGetValue(streamId.Value, out var inbox) && inbox.TryWrite(datagram, prefix):
@@ -228,6 +288,12 @@ public sealed partial class ConnectionActor
     private void DiscardDatagramFlows()
     {
         var removed = _flows.Clear();
+        _nextPeerFlowIndex = 0;
+        while (_early.TryDequeue(out var early))
+        {
+            DropEarly(early);
+        }
+
         foreach (var inbox in _inboxes.Values)
         {
             inbox.Discard();
@@ -248,9 +314,10 @@ public sealed partial class ConnectionActor
         _flows.SendRefusedCount + _datagramsFailedAtEngine,
         _flows.DeliveredCount - _datagramsDroppedQueueFull,
         _flows.DroppedAfterReceiveClosedCount,
-        _flows.DroppedNoFlowCount,
+        _flows.DroppedNoFlowCount + _datagramsDroppedEarly,
         _datagramsDroppedQueueFull,
-        _datagramsDroppedMalformed);
+        _datagramsDroppedMalformed,
+        _early.Count);
 
     private void LogDatagram<TVerdict>(string what, StreamHandleStamp stamp, TVerdict verdict)
         where TVerdict : struct, Enum
@@ -272,4 +339,6 @@ public sealed partial class ConnectionActor
 
     /// <summary>Closed receive side: FIN or RESET_STREAM received, or terminal.</summary>
     private static bool IsReceiveClosed(ReceiveState state) => state != ReceiveState.Recv;
+
+    private readonly record struct EarlyDatagram(QuicStreamId StreamId, DatagramReceived Datagram, int Prefix);
 }

@@ -85,6 +85,57 @@ public sealed class StreamDatagramTests(ITestOutputHelper output) : QuicActors.T
     }
 
     [Fact]
+    public async Task A_datagram_that_overtakes_its_streams_first_frame_is_held_and_delivered_when_the_stream_opens()
+    {
+        var received = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await PublicationHost.StartAsync(
+            Sys,
+            VirtualTime!,
+            new ConnectionActorSettings
+            {
+                DatagramFlows = true,
+                StreamHandler = async (stream, token) =>
+                {
+                    var buffer = new byte[16];
+                    var length = await stream.ReadDatagramAsync(buffer, token);
+                    received.SetResult(buffer[..length]);
+                },
+            },
+            new ConnectionActorSettings { DatagramFlows = true });
+
+        // Client stream 4 (quarter ID 1) does not exist yet at either end.
+        Assert.True(host.ClientConnection.SendDatagram([0x01, 42]));
+        await PublicationHost.AwaitDatagramsAsync(host.ServerActor, s => s.HeldForUnopenedStreams == 1);
+        var first = await host.OpenAsync();
+        var second = await host.OpenAsync();
+        Assert.Equal(4, second.StreamId.Value);
+        await first.WriteAsync("a"u8.ToArray()).WaitAsync(Wait);
+        await second.WriteAsync("b"u8.ToArray()).WaitAsync(Wait);
+        Assert.Equal([42], await received.Task.WaitAsync(Wait));
+        var status = await ConnectionActor.GetDatagramStatusAsync(host.ServerActor).WaitAsync(Wait);
+        Assert.Equal((1L, 0L, 0), (status.Delivered, status.DroppedNoFlow, status.HeldForUnopenedStreams));
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Datagrams_held_for_unopened_streams_are_bounded_and_the_oldest_are_dropped_and_counted()
+    {
+        await using var host = await PublicationHost.StartAsync(
+            Sys,
+            VirtualTime!,
+            new ConnectionActorSettings { DatagramFlows = true, DatagramQueueCapacity = 2 },
+            new ConnectionActorSettings { DatagramFlows = true });
+        for (byte quarter = 10; quarter < 13; quarter++)
+        {
+            Assert.True(host.ClientConnection.SendDatagram([quarter]));
+        }
+
+        var status = await PublicationHost.AwaitDatagramsAsync(host.ServerActor, s => s.HeldForUnopenedStreams == 2 && s.DroppedNoFlow == 1);
+        Assert.Equal(0, status.Delivered);
+    }
+
+    [Fact]
     public async Task Without_datagram_flows_sends_are_refused_reads_are_invalid_and_received_datagrams_are_dropped()
     {
         var serverHandle = new TaskCompletionSource<StreamHandle>(TaskCreationOptions.RunContinuationsAsynchronously);
