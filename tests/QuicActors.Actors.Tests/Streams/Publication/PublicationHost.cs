@@ -73,6 +73,50 @@ internal sealed class PublicationHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// A server that rejects 0-RTT and a client that resumes with a ticket from a first connection and starts in 0-RTT
+    /// (generation 1) with <paramref name="client"/>. The server connection actor starts in <see cref="AcceptServerAsync"/>.
+    /// </summary>
+    public static async Task<PublicationHost> StartRejectedEarlyDataAsync(ActorSystem system, VirtualTimeProvider time, ConnectionActorSettings client)
+    {
+        var host = new PublicationHost(time);
+        var transport = new QuicTransportParameters { MaxDatagramFrameSize = MaxDatagramFrameSize };
+        host._listener = await host._serverEngine.ListenAsync(new QuicListenerOptions
+        {
+            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            ApplicationProtocols = ["pub"],
+            Transport = transport,
+            EarlyData = EarlyDataPolicy.Reject,
+        });
+        var options = new QuicClientOptions { RemoteEndPoint = host._listener.LocalEndPoint, ApplicationProtocols = ["pub"], Transport = transport };
+        QuicResumptionTicket? ticket = null;
+        await using (var first = await host._clientEngine.ConnectAsync(options).AsTask().WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await using var accepted = await host._listener.AcceptConnectionAsync(timeout.Token);
+            while (ticket is null && await first.Events.WaitToReadAsync(timeout.Token))
+            {
+                while (first.Events.TryRead(out var engineEvent))
+                {
+                    (engineEvent as IDisposable)?.Dispose();
+                    ticket ??= (engineEvent as Transport.Events.ResumptionTicketReceived)?.Ticket;
+                }
+            }
+        }
+
+        host.ClientConnection = await host._clientEngine.ConnectAsync(options with { ResumptionTicket = ticket, EnableEarlyData = true }).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        host.ClientActor = system.ActorOf(ConnectionActor.Props(host.ClientConnection, client with { ConnectionId = 2, InitialOutboundBidirectionalCredit = 100 }), "client");
+        return host;
+    }
+
+    /// <summary>Accepts the resumed connection and starts the server connection actor with <paramref name="server"/>.</summary>
+    public async Task AcceptServerAsync(ActorSystem system, ConnectionActorSettings server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        _server = await _listener!.AcceptConnectionAsync(timeout.Token);
+        ServerActor = system.ActorOf(ConnectionActor.Props(_server, server with { ConnectionId = 1 }), "server");
+    }
+
     public Task<StreamHandle> OpenAsync() =>
         ConnectionActor.OpenStreamAsync(ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(10));
 
