@@ -104,7 +104,13 @@ public sealed partial class ConnectionActor
 
     private void OnSubscribe(SubscribeTransitions subscribe)
     {
-        ArgumentNullException.ThrowIfNull(subscribe.Subscriber);
+        if (subscribe.Subscriber is null)
+        {
+            // Not thrown: an exception here would restart the connection actor and lose its streams.
+            _log.Warning("Connection {ConnectionId}: ignored a SubscribeTransitions without a subscriber", _settings.ConnectionId);
+            return;
+        }
+
         foreach (var (subscriber, filter) in _subscribers)
         {
             if (subscriber.Equals(subscribe.Subscriber) && filter == subscribe.StreamFilter)

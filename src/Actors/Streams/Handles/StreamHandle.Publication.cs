@@ -8,7 +8,7 @@ public sealed partial class StreamHandle
     /// <summary>
     /// Tells <paramref name="subscriber"/> each later transition of this stream as a <see cref="StreamTransition"/>
     /// message, once each and in order, until the returned subscription is disposed or the stream actor stops. For
-    /// every stream of a connection, tell the connection actor <see cref="SubscribeTransitions"/> instead.
+    /// every stream of a connection, tell the connection actor <see cref="Streams.SubscribeTransitions"/> instead.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="subscriber"/> is null.</exception>
     public IDisposable SubscribeTransitions(IActorRef subscriber)
