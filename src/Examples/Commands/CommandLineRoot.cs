@@ -15,6 +15,7 @@ internal static class CommandLineRoot
         root.Add(ChurnCommand.Create());
         root.Add(EchoCommand.Create());
         root.Add(ZeroRttCommand.Create());
+        root.Add(Datagrams.DatagramsCommand.Create());
         return root;
     }
 }

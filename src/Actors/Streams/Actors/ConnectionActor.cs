@@ -47,7 +47,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
         Receive<ConnectionClosed>(OnConnectionClosed);
         Receive<EarlyDataRejected>(OnEarlyDataRejected);
-        Receive<DatagramReceived>(d => d.Dispose());
+        Receive<DatagramReceived>(OnDatagramReceived);
         Receive<EngineEvent>(_ => { });
         Receive<OpenStreamRequest>(OnOpenStream);
         Receive<OpenDeadline>(_ => ExpireOpens());
@@ -58,6 +58,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
         ReceiveApiMessages();
+        ReceivePublication();
+        ReceiveDatagrams();
     }
 
     /// <inheritdoc/>
@@ -100,6 +102,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     {
         _time = Context.System.Settings.TimeProvider;
         _origin = _time.GetTimestamp();
+        StartPublication();
         _ = PumpAsync(_connection.Events, Self);
     }
 
@@ -113,6 +116,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _waitingOpens.Clear();
         FailParkedReplacementQueries();
+        StopPublication();
     }
 
     /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
@@ -191,6 +195,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name));
         _streams.Add(streamId.Value, new StreamEntry(actor, handle));
         _streamsByActor.Add(actor, handle.Stamp);
+        OnStreamSpawned(actor, handle);
         if (_leaks is not null)
         {
             _leaks.Register(streamId, Now, StateName(handle.SendState), StateName(handle.ReceiveState));
@@ -225,6 +230,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         RecordEarlyCommand(command);
+        OnStreamCommandForDatagrams(command);
 
         if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
         {
@@ -242,6 +248,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnStreamActorTerminated(Terminated terminated)
     {
+        OnActorTerminatedPublication(terminated.ActorRef);
         if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp) || !_generations.IsCurrent(stamp))
         {
             // A stream of an ended generation: its ledger was discarded with it.
@@ -269,6 +276,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private void OnEarlyDataRejected(EarlyDataRejected rejected)
     {
         var generation = _generations.BeginNextGeneration();
+        DiscardDatagramFlows();
         Context.System.Log.Information("Connection {ConnectionId}: 0-RTT rejected, {Count} early streams discarded; now {Generation}", _settings.ConnectionId, rejected.DiscardedStreams.Count, generation);
         foreach (var entry in _streams.Values)
         {
@@ -302,6 +310,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         try
         {
             _connection.ReleaseStream(streamId);
+            RecordSlotReclaimed(streamId);
         }
         catch (QuicTransportException ex)
         {
@@ -327,6 +336,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnStreamHalfStates(StreamHalfStates states)
     {
+        PublishTransition(states.Transition);
         if (_leaks is not null && _generations.IsCurrent(states.Stamp))
         {
             _leaks.UpdateHalfStates(states.Stamp.StreamId, StateName(states.Send), StateName(states.Receive));
@@ -346,6 +356,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             Context.System.Log.Warning("Connection {ConnectionId}: stream leak: {Report}", _settings.ConnectionId, report);
             Context.System.EventStream.Publish(report);
+            RecordLeakReported();
         }
 
         ScheduleLeakScan();

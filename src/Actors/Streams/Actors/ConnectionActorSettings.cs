@@ -3,7 +3,7 @@ using QuicActors.Kernel;
 namespace QuicActors.Streams;
 
 /// <summary>How a <see cref="ConnectionActor"/> runs its streams.</summary>
-public sealed record ConnectionActorSettings
+public sealed partial record ConnectionActorSettings
 {
     /// <summary>Identifies the connection in handle stamps; unique per process.</summary>
     public long ConnectionId { get; init; }

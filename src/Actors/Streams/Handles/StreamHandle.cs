@@ -15,7 +15,7 @@ namespace QuicActors.Streams;
 /// stream to the connection's <see cref="LingerPolicy"/>.</para>
 /// <para>Transitions are delivered to observers on the stream actor's thread; observers must not block.</para>
 /// </remarks>
-public sealed class StreamHandle : IAsyncDisposable
+public sealed partial class StreamHandle : IAsyncDisposable
 {
     private readonly IActorRef _connection;
     private readonly GenerationTracker _generations;

@@ -10,7 +10,7 @@ namespace QuicActors.Streams.Internal;
 /// and reports terminal halves to the connection, applies the <see cref="LingerPolicy"/> once the application released
 /// the stream, and stops when both children have stopped.
 /// </summary>
-internal sealed class StreamActor : ReceiveActor, IWithTimers
+internal sealed partial class StreamActor : ReceiveActor, IWithTimers
 {
     private readonly IQuicEngineConnection _connection;
     private readonly GenerationTracker _generations;
@@ -185,7 +185,7 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         }
 
         _handle.Publish(transition);
-        Context.Parent.Tell(new StreamHalfStates(_handle.Stamp, _sendState, _receiveState), Self);
+        Context.Parent.Tell(new StreamHalfStates(_handle.Stamp, _sendState, _receiveState, transition), Self);
         if (transition.IsTerminal)
         {
             _sendReported |= transition.Half == StreamHalf.Send;
@@ -217,6 +217,8 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
         {
             return;
         }
+
+        var actionsBefore = LingerActionsTaken();
 
         // A reset the application will never read now counts as read, so the half can end.
         if (_receiveState == ReceiveState.ResetRecvd && !_drainAsked)
@@ -256,6 +258,8 @@ internal sealed class StreamActor : ReceiveActor, IWithTimers
             _resetSent = true;
             _send?.Tell(new AbortCommand(_handle.Stamp, StreamAbortDirection.Write, decision.ResetErrorCode), Self);
         }
+
+        ReportLingerActions(actionsBefore);
 
         if (decision.RecheckAfter is { } recheck)
         {
