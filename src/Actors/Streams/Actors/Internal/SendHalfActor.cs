@@ -34,7 +34,10 @@ internal sealed class SendHalfActor : ReceiveActor
             FailPendingWrites(new StreamAbortedException(StreamHalf.Send, e.ApplicationErrorCode, byPeer: true));
             Publish(_half.OnStopSending((ulong)e.ApplicationErrorCode), localAbortCode: e.ApplicationErrorCode);
         });
-        Receive<StreamFinAcknowledged>(_ => Publish(_half.OnAllDataAcknowledged()));
+        // After a reset the engine refused (its send side had already finished: IQuicEngineConnection.ResetStream
+        // returned false), no RESET_STREAM goes out and no reset acknowledgement will come; the acknowledgement of the
+        // FIN that got there first is the one that says the peer has everything, so it ends Reset Sent too.
+        Receive<StreamFinAcknowledged>(_ => Publish(_half.State == SendState.ResetSent ? _half.OnResetAcknowledged() : _half.OnAllDataAcknowledged()));
         Receive<StreamResetAcknowledged>(_ => Publish(_half.OnResetAcknowledged()));
         Receive<ConnectionClosed>(_ => Publish(_half.OnConnectionClosed()));
         Receive<GenerationDiscarded>(_ =>
