@@ -32,6 +32,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private TimeProvider _time = TimeProvider.System;
     private long _origin;
     private long _nextRequestId;
+    private TimeSpan _leakScanDue;
 
     private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings)
     {
@@ -356,6 +357,14 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (_leaks?.NextDue() is { } due)
         {
+            // Each new stream comes due after every stream already registered: a timer already set for an earlier or the
+            // same instant stands, so opening a stream does not replace a timer.
+            if (_leakScanDue <= due && Timers.IsTimerActive(LeakScan.Instance))
+            {
+                return;
+            }
+
+            _leakScanDue = due;
             var delay = due - Now;
             Timers.StartSingleTimer(LeakScan.Instance, LeakScan.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
         }
