@@ -17,6 +17,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     private readonly PriorityQueue<VirtualTimer, (long Due, long Sequence)> _queue = new();
     private long _nowTicks;
     private long _sequence;
+    private int _stale;
     private readonly DateTimeOffset _epoch;
 
     /// <summary>Creates a clock that starts at <paramref name="start"/> (default: 2000-01-01 UTC).</summary>
@@ -84,7 +85,12 @@ public sealed class VirtualTimeProvider : TimeProvider
                 while (_queue.TryPeek(out var candidate, out var key) && key.Due <= target)
                 {
                     _queue.Dequeue();
-                    if (candidate.Sequence != key.Sequence) continue; // rescheduled or disposed since queued
+                    if (candidate.Sequence != key.Sequence)
+                    {
+                        _stale--;
+                        continue; // rescheduled or disposed since queued
+                    }
+
                     _nowTicks = Math.Max(_nowTicks, key.Due);
                     due = candidate;
                     break;
@@ -107,12 +113,41 @@ public sealed class VirtualTimeProvider : TimeProvider
         long delta;
         lock (_gate)
         {
-            while (_queue.TryPeek(out var candidate, out var key) && candidate.Sequence != key.Sequence) _queue.Dequeue();
+            while (_queue.TryPeek(out var candidate, out var key) && candidate.Sequence != key.Sequence)
+            {
+                _queue.Dequeue();
+                _stale--;
+            }
+
             if (!_queue.TryPeek(out _, out var next)) return false;
             delta = next.Due - _nowTicks;
         }
         Advance(TimeSpan.FromTicks(Math.Max(0, delta)));
         return true;
+    }
+
+    /// <summary>
+    /// A queued timer was rescheduled or disposed (caller holds <c>_gate</c>): its old entry stays queued until its
+    /// instant. When the clock is not advanced for a while (a long test on virtual time that restarts or disposes timers
+    /// all along) those entries would keep their callbacks, and everything the callbacks reach, alive; so once they
+    /// outnumber the live ones the queue is rebuilt without them.
+    /// </summary>
+    private void OnEntryStale()
+    {
+        if (++_stale <= 64 || _stale <= _queue.Count / 2)
+        {
+            return;
+        }
+
+        var live = new List<(VirtualTimer Timer, (long Due, long Sequence) Key)>(_queue.Count - _stale);
+        foreach (var (timer, key) in _queue.UnorderedItems)
+        {
+            if (timer.Sequence == key.Sequence) live.Add((timer, key));
+        }
+
+        _queue.Clear();
+        _queue.EnqueueRange(live);
+        _stale = 0;
     }
 
     private void Schedule(VirtualTimer timer, long dueTicksFromNow)
@@ -135,6 +170,7 @@ public sealed class VirtualTimeProvider : TimeProvider
             lock (owner._gate)
             {
                 if (_disposed) return false;
+                if (Sequence != 0) owner.OnEntryStale();
                 Sequence = 0;
                 _periodTicks = period == Timeout.InfiniteTimeSpan || period <= TimeSpan.Zero ? -1 : period.Ticks;
                 if (dueTime != Timeout.InfiniteTimeSpan)
@@ -160,6 +196,7 @@ public sealed class VirtualTimeProvider : TimeProvider
             lock (owner._gate)
             {
                 _disposed = true;
+                if (Sequence != 0) owner.OnEntryStale();
                 Sequence = 0;
             }
         }

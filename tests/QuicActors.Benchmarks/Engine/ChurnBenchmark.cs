@@ -16,6 +16,13 @@ internal static class ChurnBenchmark
 
     public static async Task<int> RunAsync(EngineSetup setup, BenchmarkOptions options)
     {
+        EngineBenchmarks.PrintResult($"engine-churn-{options.Engine}", await MeasureAsync(setup, options), "streams/s");
+        return 0;
+    }
+
+    /// <summary>Runs the churn and returns its rate in streams/s, printing nothing (the lifecycle benchmark compares it with the actors' rate).</summary>
+    public static async Task<double> MeasureAsync(EngineSetup setup, BenchmarkOptions options)
+    {
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = Math.Max(100, options.Concurrency) };
         await using var listener = await setup.Server.ListenAsync(setup.ListenerOptions(limits));
         var connecting = setup.Client.ConnectAsync(setup.ClientOptions(listener.LocalEndPoint, limits)).AsTask();
@@ -55,10 +62,9 @@ internal static class ChurnBenchmark
         var (count, elapsed) = await Measure.RunAsync(options.Warmup, options.Measure, options.Streams, () => Interlocked.Read(ref completed));
         stop.Cancel();
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
-        EngineBenchmarks.PrintResult($"engine-churn-{options.Engine}", count / elapsed.TotalSeconds, "streams/s");
         await client.CloseAsync(0);
         await Task.WhenAll(serverLoop, clientLoop).WaitAsync(TimeSpan.FromSeconds(30));
-        return 0;
+        return count / elapsed.TotalSeconds;
     }
 
     /// <summary>Echoes each stream and releases it once its receive half saw FIN and its own FIN was acknowledged.</summary>

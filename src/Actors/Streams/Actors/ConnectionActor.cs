@@ -32,6 +32,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private TimeProvider _time = TimeProvider.System;
     private long _origin;
     private long _nextRequestId;
+    private TimeSpan _leakScanDue;
 
     private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings, GenerationTracker? generations = null)
     {
@@ -249,13 +250,25 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private void OnStreamActorTerminated(Terminated terminated)
     {
         OnActorTerminatedPublication(terminated.ActorRef);
-        if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp) || !_generations.IsCurrent(stamp))
+        if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp))
         {
-            // A stream of an ended generation: its ledger was discarded with it.
             return;
         }
 
-        _streams.Remove(stamp.StreamId.Value);
+        // The entry may already belong to the next generation's stream of the same ID.
+        var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && entry.Actor.Equals(terminated.ActorRef) && _streams.Remove(stamp.StreamId.Value);
+        if (!_generations.IsCurrent(stamp))
+        {
+            // The connection closed or the generation ended: there is no slot to give back, but a stream that ended after
+            // a close must still leave the map and the leak detector, or both would count it live forever.
+            if (removed)
+            {
+                _leaks?.Unregister(stamp.StreamId);
+            }
+
+            return;
+        }
+
         ApplyRelease(stamp.StreamId, LedgerFor(stamp.StreamId).OnStreamTerminated(stamp.StreamId));
     }
 
@@ -366,6 +379,14 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (_leaks?.NextDue() is { } due)
         {
+            // Each new stream comes due after every stream already registered: a timer already set for an earlier or the
+            // same instant stands, so opening a stream does not replace a timer.
+            if (_leakScanDue <= due && Timers.IsTimerActive(LeakScan.Instance))
+            {
+                return;
+            }
+
+            _leakScanDue = due;
             var delay = due - Now;
             Timers.StartSingleTimer(LeakScan.Instance, LeakScan.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
         }

@@ -9,7 +9,7 @@ namespace QuicActors.Streams.Internal;
 /// reads, consumes what the application reads (the only receive backpressure), fails reads whose deadline passes
 /// without touching the stream, publishes every transition once to its parent, and stops when terminal.
 /// </summary>
-internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
+internal sealed class ReceiveHalfActor : ActorBase, IWithTimers
 {
     private readonly IQuicEngineConnection _connection;
     private readonly GenerationTracker _generations;
@@ -31,25 +31,48 @@ internal sealed class ReceiveHalfActor : ReceiveActor, IWithTimers
         _generations = generations;
         _stamp = stamp;
         _handle = handle;
-        Receive<StreamDataReceived>(OnData);
-        Receive<ReadCommand>(OnRead);
-        Receive<ReadDeadline>(OnReadDeadline);
-        Receive<AbortCommand>(OnAbort);
-        Receive<PeerResetStream>(OnPeerReset);
-        Receive<DrainReceive>(_ => OnDrain());
-        Receive<GenerationDiscarded>(_ =>
-        {
-            FailReads(new StaleHandleException(_stamp, _generations.Current.Generation));
-            Publish(_half.OnGenerationDiscarded());
-        });
-        Receive<ConnectionClosed>(_ =>
-        {
-            FailReads(new InvalidOperationException($"Stream {_stamp.StreamId}: the connection closed."));
-            Publish(_half.OnConnectionClosed());
-        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// A switch rather than <see cref="ReceiveActor"/> registrations: a stream has a half actor per direction on each
+    /// side, and per-instance handler delegates cost more than the rest of the actor while it sits idle.
+    /// </summary>
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case StreamDataReceived data:
+                OnData(data);
+                return true;
+            case ReadCommand read:
+                OnRead(read);
+                return true;
+            case ReadDeadline deadline:
+                OnReadDeadline(deadline);
+                return true;
+            case AbortCommand abort:
+                OnAbort(abort);
+                return true;
+            case PeerResetStream reset:
+                OnPeerReset(reset);
+                return true;
+            case DrainReceive:
+                OnDrain();
+                return true;
+            case GenerationDiscarded:
+                FailReads(new StaleHandleException(_stamp, _generations.Current.Generation));
+                Publish(_half.OnGenerationDiscarded());
+                return true;
+            case ConnectionClosed:
+                FailReads(new InvalidOperationException($"Stream {_stamp.StreamId}: the connection closed."));
+                Publish(_half.OnConnectionClosed());
+                return true;
+            default:
+                return false;
+        }
+    }
 
     public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp, StreamHandle handle) =>
         Kernel.Props.Create(() => new ReceiveHalfActor(connection, generations, stamp, handle));

@@ -8,7 +8,7 @@ namespace QuicActors.Streams.Internal;
 /// Hosts the pure <see cref="SendHalf"/> (RFC 9000 §3.1) for one stream: applies local commands and engine events,
 /// carries out the frame each step asks for, publishes every transition once to its parent, and stops when terminal.
 /// </summary>
-internal sealed class SendHalfActor : ReceiveActor
+internal sealed class SendHalfActor : ActorBase
 {
     private readonly IQuicEngineConnection _connection;
     private readonly GenerationTracker _generations;
@@ -22,26 +22,47 @@ internal sealed class SendHalfActor : ReceiveActor
         _connection = connection;
         _generations = generations;
         _stamp = stamp;
-        Receive<WriteCommand>(OnWrite);
-        Receive<AbortCommand>(c =>
+    }
+
+    /// <summary>
+    /// A switch rather than <see cref="ReceiveActor"/> registrations: a stream has a half actor per direction on each
+    /// side, and per-instance handler delegates cost more than the rest of the actor while it sits idle.
+    /// </summary>
+    protected override bool Receive(object message)
+    {
+        switch (message)
         {
-            FailPendingWrites(new StreamAbortedException(StreamHalf.Send, c.ErrorCode, byPeer: false));
-            Publish(_half.Abort((ulong)c.ErrorCode), localAbortCode: c.ErrorCode);
-        });
-        Receive<PeerStopSending>(e =>
-        {
-            _resetByPeer |= _half.ResetErrorCode is null;
-            FailPendingWrites(new StreamAbortedException(StreamHalf.Send, e.ApplicationErrorCode, byPeer: true));
-            Publish(_half.OnStopSending((ulong)e.ApplicationErrorCode), localAbortCode: e.ApplicationErrorCode);
-        });
-        Receive<StreamFinAcknowledged>(_ => Publish(_half.OnAllDataAcknowledged()));
-        Receive<StreamResetAcknowledged>(_ => Publish(_half.OnResetAcknowledged()));
-        Receive<ConnectionClosed>(_ => Publish(_half.OnConnectionClosed()));
-        Receive<GenerationDiscarded>(_ =>
-        {
-            FailPendingWrites(new StaleHandleException(_stamp, _generations.Current.Generation));
-            Publish(_half.OnGenerationDiscarded());
-        });
+            case WriteCommand write:
+                OnWrite(write);
+                return true;
+            case AbortCommand abort:
+                FailPendingWrites(new StreamAbortedException(StreamHalf.Send, abort.ErrorCode, byPeer: false));
+                Publish(_half.Abort((ulong)abort.ErrorCode), localAbortCode: abort.ErrorCode);
+                return true;
+            case PeerStopSending stop:
+                _resetByPeer |= _half.ResetErrorCode is null;
+                FailPendingWrites(new StreamAbortedException(StreamHalf.Send, stop.ApplicationErrorCode, byPeer: true));
+                Publish(_half.OnStopSending((ulong)stop.ApplicationErrorCode), localAbortCode: stop.ApplicationErrorCode);
+                return true;
+            case StreamFinAcknowledged:
+                // After a reset the engine refused (its send side had already finished: IQuicEngineConnection.ResetStream
+                // returned false), no RESET_STREAM goes out and no reset acknowledgement will come; the acknowledgement of
+                // the FIN that got there first is the one that says the peer has everything, so it ends Reset Sent too.
+                Publish(_half.State == SendState.ResetSent ? _half.OnResetAcknowledged() : _half.OnAllDataAcknowledged());
+                return true;
+            case StreamResetAcknowledged:
+                Publish(_half.OnResetAcknowledged());
+                return true;
+            case ConnectionClosed:
+                Publish(_half.OnConnectionClosed());
+                return true;
+            case GenerationDiscarded:
+                FailPendingWrites(new StaleHandleException(_stamp, _generations.Current.Generation));
+                Publish(_half.OnGenerationDiscarded());
+                return true;
+            default:
+                return false;
+        }
     }
 
     public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp) =>

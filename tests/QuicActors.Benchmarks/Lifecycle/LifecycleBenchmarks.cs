@@ -1,0 +1,137 @@
+using System.Globalization;
+using QuicActors.Benchmarks.Engine;
+
+namespace QuicActors.Benchmarks.Lifecycle;
+
+/// <summary>
+/// The stream-lifecycle runtime measured against its engine, in the same process:
+/// <code>
+/// lifecycle churn --engine in-memory [--streams N] [--concurrency C] [--runs R] [--warmup S] [--measure S]
+/// lifecycle idle  --engine in-memory [--streams N]
+/// </code>
+/// <c>churn</c> runs the engine benchmark's churn through the connection actors and through the raw engine, alternating,
+/// and prints the median of each rate and the median of the per-run ratios (actors / raw). <c>idle</c> holds N streams
+/// open and prints the managed bytes per idle open stream on each side. Each prints <c>RESULT &lt;name&gt; &lt;value&gt; &lt;unit&gt;</c> lines.
+/// </summary>
+public static class LifecycleBenchmarks
+{
+    /// <summary>Runs the scenario named by <paramref name="args"/>; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length == 0 || args[0] is not ("churn" or "idle"))
+        {
+            Console.Error.WriteLine("usage: lifecycle churn|idle [--engine <name>] [--streams N] [--concurrency C] [--runs R] [--warmup S] [--measure S]");
+            return 2;
+        }
+
+        try
+        {
+            return args[0] == "churn" ? Churn(args[1..]) : Idle(args[1..]);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static int Churn(string[] args)
+    {
+        var runs = TakeIntOption(ref args, "--runs", 3);
+        var options = BenchmarkOptions.Parse(args);
+        var actorRates = new List<double>();
+        var rawRates = new List<double>();
+        var ratios = new List<double>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var actors = WithEngine(options.Engine, setup => ActorChurnBenchmark.MeasureAsync(setup, options));
+            var raw = WithEngine(options.Engine, setup => ChurnBenchmark.MeasureAsync(setup, options));
+            if (actors is null || raw is null)
+            {
+                return 3;
+            }
+
+            actorRates.Add(actors.Value);
+            rawRates.Add(raw.Value);
+            ratios.Add(actors.Value / raw.Value);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO run {run}: actors {actors.Value:0} streams/s, raw {raw.Value:0} streams/s, ratio {actors.Value / raw.Value:0.###}"));
+        }
+
+        Print($"lifecycle-churn-actors-{options.Engine}", Median(actorRates), "streams/s");
+        Print($"lifecycle-churn-raw-{options.Engine}", Median(rawRates), "streams/s");
+        Print($"lifecycle-churn-ratio-{options.Engine}", Median(ratios), "actors/raw");
+        return 0;
+    }
+
+    private static int Idle(string[] args)
+    {
+        var options = BenchmarkOptions.Parse(args);
+        var streams = options.Streams > 0 ? options.Streams : 100_000;
+        var result = WithEngine(options.Engine, setup => IdleStreamsBenchmark.MeasureAsync(setup, streams));
+        if (result is not { } costs)
+        {
+            return 3;
+        }
+
+        Print($"lifecycle-idle-client-{options.Engine}", costs.Client, "bytes/stream");
+        Print($"lifecycle-idle-server-{options.Engine}", costs.Server, "bytes/stream");
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="measure"/> on a fresh engine pair; null (with the reason on stderr) when the engine cannot run here.</summary>
+    private static T? WithEngine<T>(string engine, Func<EngineSetup, Task<T>> measure)
+        where T : struct
+    {
+        var setup = EngineSetup.Create(engine);
+        try
+        {
+            if ((setup.Server.UnavailableReason ?? setup.Client.UnavailableReason) is { } unavailable)
+            {
+                Console.Error.WriteLine($"The {engine} engine cannot run here: {unavailable}");
+                return null;
+            }
+
+            return measure(setup).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            setup.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Removes <paramref name="name"/> and its value from <paramref name="args"/>; the value, or <paramref name="fallback"/>.</summary>
+    internal static int TakeIntOption(ref string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        if (index < 0)
+        {
+            return fallback;
+        }
+
+        if (index + 1 >= args.Length || !int.TryParse(args[index + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
+        {
+            throw new ArgumentException($"{name} {(index + 1 < args.Length ? args[index + 1] : "")}: expected a positive integer.");
+        }
+
+        args = [.. args[..index], .. args[(index + 2)..]];
+        return value;
+    }
+
+    internal static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    internal static void Print(string name, double value, string unit) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} {value:0.###} {unit}"));
+
+    internal static long FullGcHeap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
