@@ -11,7 +11,7 @@ dotnet build -c Release "$project" >/dev/null
 scenarios=(
   "pingpong 1 1" "pingpong 2 1" "pingpong 8 1"
   "pingpong 1 1000" "pingpong 2 1000" "pingpong 8 1000"
-  "tell" "spawn" "memory 100000"
+  "tell" "dispatch 16" "spawn" "memory 100000"
 )
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT

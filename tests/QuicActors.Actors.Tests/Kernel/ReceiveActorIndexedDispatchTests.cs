@@ -50,8 +50,8 @@ public sealed class ReceiveActorIndexedDispatchTests(ITestOutputHelper output) :
     public void Each_message_goes_to_the_first_handler_whose_type_and_predicate_match()
     {
         var actor = ActorOf(Props.Create<ManyHandlers>());
-        // Twice each: the first dispatch fills the index, the second uses it.
-        for (var round = 0; round < 2; round++)
+        // The first rounds are scanned (the behaviour builds its index after a few messages), the last indexed.
+        for (var round = 0; round < 1 + HandlerSet.IndexAfterMessages / 11 + 1; round++)
         {
             actor.Tell("x");
             ExpectMsg("special:x");
@@ -85,7 +85,7 @@ public sealed class ReceiveActorIndexedDispatchTests(ITestOutputHelper output) :
         actor.Tell("y");
         ExpectMsg("string:y");
         actor.Tell("become");
-        for (var v = 0; v < 2 * HandlerSet.IndexedFrom; v++)
+        for (var v = 0; v < HandlerSet.IndexAfterMessages + 2 * HandlerSet.IndexedFrom; v++)
         {
             actor.Tell(v);
             ExpectMsg($"became{v % HandlerSet.IndexedFrom}:{v}");

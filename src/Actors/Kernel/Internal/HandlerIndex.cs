@@ -20,6 +20,9 @@ internal sealed class HandlerIndex
         _count = count;
     }
 
+    /// <summary>The number of message types mapped.</summary>
+    public int Count => _count;
+
     public bool TryGet(Type type, out MessageHandler[] candidates)
     {
         var types = _types;
