@@ -3,6 +3,8 @@ namespace QuicActors.Streams;
 /// <summary>Publication and datagram settings.</summary>
 public sealed partial record ConnectionActorSettings
 {
+    private readonly int _datagramQueueCapacity = 64;
+
     /// <summary>
     /// Called on the connection actor's thread with every half-state transition of the connection's streams, once each
     /// (invariant 3). Must not block. An exception it throws is logged and does not stop the connection.
@@ -27,6 +29,16 @@ public sealed partial record ConnectionActorSettings
     /// </summary>
     public bool DatagramFlows { get; init; }
 
-    /// <summary>How many received datagrams each flow queues for the application before further ones are dropped and counted.</summary>
-    public int DatagramQueueCapacity { get; init; } = 64;
+    /// <summary>
+    /// How many received datagrams each flow queues for the application before further ones are dropped and counted; also
+    /// how many datagrams the connection holds for peer streams whose first frame has not arrived yet.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    public int DatagramQueueCapacity
+    {
+        get => _datagramQueueCapacity;
+        init => _datagramQueueCapacity = value > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(DatagramQueueCapacity), value, "The datagram queue capacity of a flow must be at least 1.");
+    }
 }

@@ -30,6 +30,16 @@ public sealed class StreamDatagramTests(ITestOutputHelper output) : QuicActors.T
         Assert.False(QuarterStreamId.TryRead(buffer[..(expectedLength - 1)], out _, out _));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void A_datagram_queue_capacity_below_1_is_refused_naming_the_setting(int capacity)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectionActorSettings { DatagramQueueCapacity = capacity });
+        Assert.Equal(nameof(ConnectionActorSettings.DatagramQueueCapacity), error.ParamName);
+        Assert.Equal(capacity, error.ActualValue);
+    }
+
     [Fact]
     public void Only_client_initiated_bidirectional_streams_carry_datagrams()
     {
