@@ -1,3 +1,4 @@
+using QuicActors.Kernel;
 using QuicActors.Streams.Internal;
 using QuicActors.Transport;
 
@@ -15,6 +16,20 @@ public sealed partial class ConnectionActor
     private readonly List<ReplacementQuery> _parkedReplacementQueries = [];
     private bool _earlyPhaseOver;
     private long _earlyBytes;
+
+    /// <summary>
+    /// Asks for the handle that replaced <paramref name="earlyHandle"/> after a 0-RTT rejection under
+    /// <see cref="EarlyDataReplayPolicy.Replay"/>. Completes once the stream was re-opened and its early bytes re-sent.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">(In the task) the stream was not replayed: the policy is <see cref="EarlyDataReplayPolicy.Fail"/>, it was not opened in 0-RTT, 0-RTT was not rejected, it was aborted, or its bytes exceeded <see cref="ConnectionActorSettings.EarlyDataReplayMaxBytes"/>.</exception>
+    public static Task<StreamHandle> GetReplacementAsync(IActorRef connectionActor, StreamHandle earlyHandle)
+    {
+        ArgumentNullException.ThrowIfNull(connectionActor);
+        ArgumentNullException.ThrowIfNull(earlyHandle);
+        var completion = new TaskCompletionSource<Task<StreamHandle>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connectionActor.Tell(new ReplacementQuery(earlyHandle.Stamp, completion), ActorRefs.NoSender);
+        return completion.Task.Unwrap();
+    }
 
     /// <summary>Whether commands are being recorded: a client replaying early streams, before the 0-RTT outcome.</summary>
     private bool RecordingEarlyStreams =>
@@ -197,4 +212,6 @@ public sealed partial class ConnectionActor
             Bytes = 0;
         }
     }
+
+    private sealed record ReplacementQuery(StreamHandleStamp Original, TaskCompletionSource<Task<StreamHandle>> Completion);
 }

@@ -53,7 +53,8 @@ public abstract class S4ZeroRttRejectionSpec(ITestOutputHelper output, bool useV
 
         await host.Engine.ElapseAsync(TimeSpan.FromSeconds(1));
         var deadline = DateTime.UtcNow + Wait;
-        while (early.SendState != SendState.Closed && DateTime.UtcNow < deadline)
+        // The halves are separate actors: wait for both, or a loaded machine sees one still on its way.
+        while ((early.SendState != SendState.Closed || early.ReceiveState != ReceiveState.Closed) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
