@@ -17,8 +17,8 @@ public static partial class StreamHandleSurfaces
     /// live longer.</para>
     /// <para>A peer's RESET_STREAM throws <see cref="StreamAbortedException"/> with the peer's code. Leaving the loop early
     /// leaves the stream as it is (no read is pending between chunks, so no byte is lost). Cancelling
-    /// <paramref name="cancellationToken"/> while a read waits gives the receive direction up: STOP_SENDING with
-    /// <see cref="StreamSurfaceOptions.ReadAbandonedErrorCode"/> (RFC 9000 §3.5), then
+    /// <paramref name="cancellationToken"/> gives the receive direction up, whether a read was waiting or not: STOP_SENDING
+    /// with <see cref="StreamSurfaceOptions.ReadAbandonedErrorCode"/> (RFC 9000 §3.5), then
     /// <see cref="OperationCanceledException"/>. To bound a wait without ending the stream, use
     /// <see cref="StreamHandle.ReadAsync"/> with a deadline.</para>
     /// </remarks>
@@ -109,6 +109,13 @@ public static partial class StreamHandleSurfaces
         {
             while (true)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Cancelled between reads: the enumeration is given up all the same, whatever the timing.
+                    HandleOperations.AbortQuietly(stream, StreamAbortDirection.Read, options.ReadAbandonedErrorCode);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var read = await HandleOperations.ReadAsync(stream, buffer.AsMemory(0, options.ReadBufferSize), deadline: null, options, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {

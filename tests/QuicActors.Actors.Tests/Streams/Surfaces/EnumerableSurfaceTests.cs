@@ -89,7 +89,7 @@ public sealed class EnumerableSurfaceTests(ITestOutputHelper output) : QuicActor
     }
 
     [Fact]
-    public async Task Cancelling_a_waiting_enumeration_sends_stop_sending_with_the_abandoned_read_code()
+    public async Task Cancelling_the_enumeration_sends_stop_sending_with_the_abandoned_read_code()
     {
         using var cancel = new CancellationTokenSource();
         var serverSaw = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);

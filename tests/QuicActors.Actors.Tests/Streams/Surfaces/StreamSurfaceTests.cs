@@ -65,8 +65,11 @@ public sealed class StreamSurfaceTests(ITestOutputHelper output) : QuicActors.Te
         Advance(TimeSpan.FromMilliseconds(499));
         await Task.Delay(50);
         Assert.False(read.IsCompleted, "the read must still wait at 499 ms");
-        Advance(TimeSpan.FromMilliseconds(1));
-        await Assert.ThrowsAsync<TimeoutException>(() => read.WaitAsync(Wait));
+        // The read reaches its actor on the thread pool: on a busy machine its timer may start a little after the first
+        // advance, so advance well past the deadline rather than by exactly 1 ms (S5 pins the instant for the handle).
+        Advance(TimeSpan.FromMilliseconds(501));
+        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => read.WaitAsync(Wait));
+        Assert.Contains("deadline of 00:00:00.5000000", timedOut.Message, StringComparison.Ordinal);
 
         stream.ReadTimeout = Timeout.Infinite;
         var again = stream.ReadAsync(buffer).AsTask();
