@@ -28,15 +28,16 @@ public sealed class ChurnCommandTests
         Assert.Equal(mode, results["mode"]);
         Assert.Equal("in-memory", results["engine"]);
         Assert.Equal(Streams, long.Parse(results["streams-completed"], CultureInfo.InvariantCulture));
+        Assert.Equal(Streams, long.Parse(results["streams-handled"], CultureInfo.InvariantCulture));
         Assert.Equal("0", results["leaks"]);
         Assert.Equal("0", results["failures"]);
         Assert.Equal("0", results["invariant-violations"]);
         Assert.Equal(Streams, long.Parse(results["slots-released"], CultureInfo.InvariantCulture));
         var peak = int.Parse(results["peak-live-streams"], CultureInfo.InvariantCulture);
         Assert.InRange(peak, 1, Limit);
-        Assert.True(long.Parse(results["streams-per-second"], CultureInfo.InvariantCulture) > 0);
-        Assert.True(long.Parse(results["heap-before-bytes"], CultureInfo.InvariantCulture) > 0);
-        Assert.True(long.Parse(results["heap-after-bytes"], CultureInfo.InvariantCulture) > 0);
+        Assert.True(long.Parse(results["streams-per-second"], CultureInfo.InvariantCulture) > 0, output);
+        Assert.True(long.Parse(results["heap-before-bytes"], CultureInfo.InvariantCulture) > 0, output);
+        Assert.True(long.Parse(results["heap-after-bytes"], CultureInfo.InvariantCulture) > 0, output);
 
         var expectedAborts = mode is "crashing" or "aborting" ? Streams : 0;
         Assert.Equal(expectedAborts, long.Parse(results["expected-aborts"], CultureInfo.InvariantCulture));

@@ -18,6 +18,7 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
     private readonly QuicListenerHostOptions _options;
     private HostedListener? _listener;
     private IQuicEngine? _engine;
+    private X509Certificate2? _generatedCertificate;
 
     /// <summary>Creates the service; nothing is bound before <see cref="StartAsync"/>.</summary>
     /// <exception cref="ArgumentException">The options have no handler.</exception>
@@ -53,8 +54,12 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
     {
         var settings = _runtime.Settings;
         _engine = _options.Engine ?? QuicEngines.Create(settings.Engine);
-        ServerCertificate = _options.ServerCertificate
-            ?? ((_engine.Capabilities & EngineCapabilities.RealNetwork) != 0 ? SelfSignedCertificate.Create() : null);
+        if (_options.ServerCertificate is null && (_engine.Capabilities & EngineCapabilities.RealNetwork) != 0)
+        {
+            _generatedCertificate = SelfSignedCertificate.Create();
+        }
+
+        ServerCertificate = _options.ServerCertificate ?? _generatedCertificate;
         var listenerOptions = new QuicListenerOptions
         {
             ListenEndPoint = new IPEndPoint(settings.ListenAddress, settings.ListenPort),
@@ -63,13 +68,23 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
             Transport = settings.ToTransportParameters(),
         };
         listenerOptions = _options.ConfigureTransport?.Invoke(listenerOptions) ?? listenerOptions;
-        _listener = await HostedListener.StartAsync(
-            _runtime.System,
-            _engine,
-            listenerOptions,
-            settings.ToConnectionActorSettings(_options.Handler),
-            _options.Name,
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _listener = await HostedListener.StartAsync(
+                _runtime.System,
+                _engine,
+                listenerOptions,
+                settings.ToConnectionActorSettings(_options.Handler),
+                _options.Name,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing was bound: give back the engine (and a generated certificate) before the host reports the failure.
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         _runtime.System.Log.Information("Listener {Listener} listening on {EndPoint} ({Engine}, ALPN {Alpn})", Name, _listener.LocalEndPoint, _engine.Name, settings.ApplicationProtocols);
     }
 
@@ -104,6 +119,12 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
         {
             _engine = null;
             await engine.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_generatedCertificate is { } generated)
+        {
+            _generatedCertificate = null;
+            generated.Dispose();
         }
     }
 

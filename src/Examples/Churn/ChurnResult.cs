@@ -6,6 +6,7 @@ namespace QuicActors.Examples.Churn;
 internal sealed record ChurnResult(
     ChurnOptions Options,
     long Completed,
+    long Handled,
     long ExpectedAborts,
     long Failures,
     string? FirstFailure,
@@ -27,7 +28,7 @@ internal sealed record ChurnResult(
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"churn: {Options.Streams} streams, limit {Options.Limit}, mode {Mode}, engine {Options.Engine}"));
-        output.WriteLine(string.Create(c, $"  streams completed       {Completed} ({ExpectedAborts} ended by the expected abort)"));
+        output.WriteLine(string.Create(c, $"  streams completed       {Completed} ({ExpectedAborts} ended by the expected abort; {Handled} reached the server's handler)"));
         output.WriteLine(string.Create(c, $"  streams/s               {StreamsPerSecond:F0} ({Elapsed.TotalSeconds:F2} s)"));
         output.WriteLine(string.Create(c, $"  peak live streams       {PeakLiveStreams} (limit {Options.Limit})"));
         output.WriteLine(string.Create(c, $"  slots released          {SlotsReleased}"));
@@ -49,6 +50,7 @@ internal sealed record ChurnResult(
         Result(output, "streams", Options.Streams);
         Result(output, "limit", Options.Limit);
         Result(output, "streams-completed", Completed);
+        Result(output, "streams-handled", Handled);
         Result(output, "expected-aborts", ExpectedAborts);
         Result(output, "failures", Failures);
         Result(output, "elapsed-ms", (long)Elapsed.TotalMilliseconds);

@@ -65,11 +65,12 @@ internal static class ChurnRun
                 return new ChurnResult(
                     options,
                     counters.Completed,
+                    server.Handled,
                     counters.ExpectedAborts,
                     counters.Failures,
                     counters.FirstFailure,
                     elapsed,
-                    Math.Max(counters.PeakLive, server.PeakInHandlers),
+                    Math.Max(counters.PeakLive, server.PeakLive),
                     serverStatus.InboundBidirectionalReleased,
                     server.LeftToLinger,
                     serverStatus.LiveStreams + serverStatus.InboundBidirectionalInUse + clientStatus.LiveStreams,
@@ -164,7 +165,7 @@ internal static class ChurnRun
             progress.Report(Math.Min(counters.Done, total), Detail(counters.Done, clock.Elapsed, counters.PeakLive));
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
