@@ -39,6 +39,14 @@ public interface IQuicEngineConnection : IAsyncDisposable
     /// </summary>
     ChannelReader<EngineEvent> Events { get; }
 
+    /// <summary>
+    /// Whether the server rejected this client's 0-RTT (RFC 9000 §4.6.1): true from the moment the engine queued
+    /// <see cref="EarlyDataRejected"/>, possibly before the reader has seen that event. A stream opened while this is
+    /// true belongs to the 1-RTT connection and is not among the event's discarded streams; a reader that opens streams
+    /// concurrently with its event loop uses this to tell the two apart.
+    /// </summary>
+    bool IsEarlyDataRejected => false;
+
     /// <summary>Completes with how the connection ended; never faults.</summary>
     Task<ConnectionCloseInfo> Closed { get; }
 

@@ -14,6 +14,7 @@ public sealed partial class ConnectionActor
         EndEarlyPhase();
         GrantCredit(StreamDirection.Bidirectional, completed.PeerParameters.MaxInboundBidirectionalStreams);
         GrantCredit(StreamDirection.Unidirectional, completed.PeerParameters.MaxInboundUnidirectionalStreams);
+        AdoptOpensAcrossRejection();
     }
 
     private void GrantCredit(StreamDirection direction, long maxStreams)
@@ -63,6 +64,11 @@ public sealed partial class ConnectionActor
         catch (QuicTransportException ex)
         {
             request.Completion.TrySetException(ex);
+            return;
+        }
+
+        if (OpenedAcrossRejection(streamId, request))
+        {
             return;
         }
 

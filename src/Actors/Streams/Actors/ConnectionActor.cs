@@ -117,6 +117,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _waitingOpens.Clear();
         FailParkedReplacementQueries();
+        FailOpensAcrossRejection();
         StopPublication();
     }
 
@@ -303,6 +304,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         // Replayed early streams open before the opens that were waiting, so they get the IDs they had.
         ReplayEarlyStreams();
+        SettleOpensAcrossRejection(rejected);
         var waiting = _waitingOpens.Values.ToList();
         _waitingOpens.Clear();
         foreach (var request in waiting)

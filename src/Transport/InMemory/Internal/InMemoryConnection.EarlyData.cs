@@ -12,6 +12,12 @@ internal sealed partial class InMemoryConnection
     /// <summary>Server side: 0-RTT was offered and rejected, so frames sent in 0-RTT are dropped on arrival.</summary>
     private bool _earlyDataRejected;
 
+    /// <summary>Client side: the server rejected our early data (set under the lock, read without it).</summary>
+    private bool _clientEarlyDataRejected;
+
+    /// <inheritdoc />
+    public bool IsEarlyDataRejected => Volatile.Read(ref _clientEarlyDataRejected);
+
     /// <summary>Client side: the ServerHello rejected early data. Caller holds the lock.</summary>
     private void RejectEarlyData(QuicTransportParameters serverParameters)
     {
@@ -32,6 +38,7 @@ internal sealed partial class InMemoryConnection
         _sendMaxData = 0;
         _sentData = 0;
         _state = ConnectionState.Established;
+        Volatile.Write(ref _clientEarlyDataRejected, true);
         Emit(new EarlyDataRejected(discarded));
         ApplyPeerParameters(serverParameters);
         Emit(new HandshakeCompleted(_applicationProtocol!, false, PublicPeerParameters()));

@@ -467,6 +467,12 @@ internal sealed partial class Ngtcp2Connection
         }
     }
 
+    /// <summary>Set under the connection lock when the rejection is queued; read without it.</summary>
+    private bool _earlyDataRejected;
+
+    /// <inheritdoc />
+    public bool IsEarlyDataRejected => Volatile.Read(ref _earlyDataRejected);
+
     private void OnEarlyDataRejected()
     {
         var discarded = _streams.Values.Where(s => s.Id.Initiator == Role).Select(s => s.Id).OrderBy(id => id.Value).ToArray();
@@ -477,6 +483,7 @@ internal sealed partial class Ngtcp2Connection
             FailWrites(s, new QuicTransportException(QuicTransportError.EarlyDataRejected, $"Stream {id} was opened in 0-RTT and the server rejected early data.") { StreamId = id });
             _streams.Remove(id.Value);
         }
+        Volatile.Write(ref _earlyDataRejected, true);
         _events.Writer.TryWrite(new EarlyDataRejected(discarded));
     }
 
