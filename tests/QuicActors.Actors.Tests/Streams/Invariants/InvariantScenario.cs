@@ -29,7 +29,16 @@ internal static class InvariantScenario
         var log = new InvariantLog();
         var network = new InMemoryNetwork();
         await using var serverEngine = new InMemoryQuicEngine(new InMemoryEngineOptions { TimeProvider = time, Network = network, Seed = plan.Seed });
-        await using var clientEngine = new InMemoryQuicEngine(new InMemoryEngineOptions { TimeProvider = time, Network = network, Seed = plan.Seed + 1, FaultPlan = plan.Faults });
+        await using var clientEngine = new InMemoryQuicEngine(new InMemoryEngineOptions
+        {
+            TimeProvider = time,
+            Network = network,
+            Seed = plan.Seed + 1,
+            FaultPlan = plan.Faults,
+
+            // Long enough (a few clock steps) for the first streams to be opened and written in 0-RTT, as a client would.
+            EarlyDataRoundTrip = TimeSpan.FromMilliseconds(300),
+        });
         await using var listener = await serverEngine.ListenAsync(new QuicListenerOptions
         {
             ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
