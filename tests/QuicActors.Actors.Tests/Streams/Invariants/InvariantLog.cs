@@ -25,6 +25,9 @@ internal sealed class InvariantLog
     /// <summary>Releases of streams whose handle the scenario never saw (the stream ended before its handler ran).</summary>
     public int UnverifiedReleases;
 
+    /// <summary>Stale handles probed for invariant 5.</summary>
+    public int StaleProbes;
+
     public IEnumerable<TransitionRecorder> Recorders => _recorders;
 
     public void Violation(string text) => _violations.Enqueue(text);

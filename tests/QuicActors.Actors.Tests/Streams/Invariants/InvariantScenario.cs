@@ -4,6 +4,7 @@ using QuicActors.Kernel;
 using QuicActors.Streams;
 using QuicActors.TestKit;
 using QuicActors.Transport;
+using QuicActors.Transport.Events;
 using QuicActors.Transport.InMemory;
 
 namespace QuicActors.Actors.Tests.Streams.Invariants;
@@ -28,14 +29,30 @@ internal static class InvariantScenario
         var log = new InvariantLog();
         var network = new InMemoryNetwork();
         await using var serverEngine = new InMemoryQuicEngine(new InMemoryEngineOptions { TimeProvider = time, Network = network, Seed = plan.Seed });
-        await using var clientEngine = new InMemoryQuicEngine(new InMemoryEngineOptions { TimeProvider = time, Network = network, Seed = plan.Seed + 1, FaultPlan = plan.Faults });
+        await using var clientEngine = new InMemoryQuicEngine(new InMemoryEngineOptions
+        {
+            TimeProvider = time,
+            Network = network,
+            Seed = plan.Seed + 1,
+            FaultPlan = plan.Faults,
+
+            // Long enough (a few clock steps) for the first streams to be opened and written in 0-RTT, as a client would.
+            EarlyDataRoundTrip = TimeSpan.FromMilliseconds(300),
+        });
         await using var listener = await serverEngine.ListenAsync(new QuicListenerOptions
         {
             ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             ApplicationProtocols = ["invariants"],
             Transport = new QuicTransportParameters { MaxInboundBidirectionalStreams = plan.InboundLimit },
+            EarlyData = plan.RejectsEarlyData ? EarlyDataPolicy.Accept : EarlyDataPolicy.Disabled,
         });
-        var connecting = clientEngine.ConnectAsync(new QuicClientOptions { RemoteEndPoint = listener.LocalEndPoint, ApplicationProtocols = ["invariants"] }).AsTask();
+        var options = new QuicClientOptions { RemoteEndPoint = listener.LocalEndPoint, ApplicationProtocols = ["invariants"] };
+        if (plan.RejectsEarlyData)
+        {
+            options = options with { ResumptionTicket = await FetchTicketAsync(clientEngine, listener, options), EnableEarlyData = true };
+        }
+
+        var connecting = clientEngine.ConnectAsync(options).AsTask();
         using var accepting = new CancellationTokenSource(Hang);
         await using var server = new RecordingConnection(await listener.AcceptConnectionAsync(accepting.Token), log, plan.InboundLimit);
         await using var client = new RecordingConnection(await connecting.WaitAsync(Hang), log, 100);
@@ -48,7 +65,12 @@ internal static class InvariantScenario
             Linger = plan.Linger,
             StreamHandler = (stream, _) => handlers.Run(() => ServeAsync(plan, log, stream)),
         }), $"server-{plan.Seed}");
-        var clientActor = system.ActorOf(ConnectionActor.Props(client, new ConnectionActorSettings { ConnectionId = 2L * plan.Seed, Linger = plan.Linger }), $"client-{plan.Seed}");
+        var clientActor = system.ActorOf(ConnectionActor.Props(client, new ConnectionActorSettings
+        {
+            ConnectionId = 2L * plan.Seed,
+            Linger = plan.Linger,
+            InitialOutboundBidirectionalCredit = plan.RejectsEarlyData ? plan.InboundLimit : 0,
+        }), $"client-{plan.Seed}");
         try
         {
             var next = -1;
@@ -62,11 +84,17 @@ internal static class InvariantScenario
             }));
             await Expect(log, Task.WhenAll(workers), "the client streams");
             await Expect(log, handlers.AllDoneAsync(), "the server handlers");
+            await ProbeStaleHandlesAsync(log);
 
             // Invariant 4 without help: once both applications are done, the linger policy alone ends every stream and
             // every slot comes back (RFC 9000 §4.6 credit), unless the scenario closes the connection or runs raw. Two
             // kinds of stream are only required to end with the connection (see Excuse).
-            var settled = await SettleAsync(time, serverActor, clientActor, () => log.Recorders.Count(r => Excuse(plan, log, server, client, r) is not null));
+            var settled = await SettleAsync(
+                time,
+                serverActor,
+                clientActor,
+                () => log.Recorders.Count(r => Excuse(plan, log, server, client, r) is not null),
+                () => log.Recorders.All(r => r.Completed || Excuse(plan, log, server, client, r) is not null));
             if (plan.Linger.Mode != LingerMode.Raw && !plan.ClosesEarly && !settled && !server.Closed.IsCompleted)
             {
                 var unended = string.Join(", ", log.Recorders.Where(r => !r.Completed).Select(r => $"{r.Side} {r.Handle.StreamId} (send {r.Handle.SendState}, receive {r.Handle.ReceiveState})"));
@@ -84,7 +112,7 @@ internal static class InvariantScenario
 
             // Whatever is left ends with the connection.
             await client.CloseAsync(0, "scenario over");
-            if (!await SettleAsync(time, serverActor, clientActor, static () => 0))
+            if (!await SettleAsync(time, serverActor, clientActor, static () => 0, () => log.Recorders.All(r => r.Completed)))
             {
                 var serverStatus = await ConnectionActor.GetStatusAsync(serverActor).WaitAsync(Hang);
                 var clientStatus = await ConnectionActor.GetStatusAsync(clientActor).WaitAsync(Hang);
@@ -107,6 +135,59 @@ internal static class InvariantScenario
         }
 
         return log;
+    }
+
+    /// <summary>
+    /// Invariant 5: every handle whose generation ended is inert and says so; what it is asked to do must not reach the
+    /// engine (the recording connection looks for <see cref="StaleProbe"/>'s bytes and code).
+    /// </summary>
+    private static async Task ProbeStaleHandlesAsync(InvariantLog log)
+    {
+        foreach (var recorder in log.Recorders.Where(r => r.Discarded))
+        {
+            var stream = recorder.Handle;
+            await ExpectStaleAsync(log, stream, "write", () => stream.WriteAsync(StaleProbe.Bytes));
+            await ExpectStaleAsync(log, stream, "abort", () => { stream.Abort(StreamAbortDirection.Both, StaleProbe.ErrorCode); return Task.CompletedTask; });
+            await ExpectStaleAsync(log, stream, "read", () => stream.ReadAsync(new byte[8]));
+            Interlocked.Increment(ref log.StaleProbes);
+        }
+    }
+
+    private static async Task ExpectStaleAsync(InvariantLog log, StreamHandle stream, string what, Func<Task> operation)
+    {
+        try
+        {
+            await operation().WaitAsync(Hang);
+            log.Violation($"invariant 5: a {what} through the stale handle {stream.Stamp} succeeded");
+        }
+        catch (StaleHandleException)
+        {
+        }
+        catch (Exception ex)
+        {
+            log.Violation($"invariant 5: a {what} through the stale handle {stream.Stamp} failed with {ex.GetType().Name} rather than {nameof(StaleHandleException)}: {ex.Message}");
+        }
+    }
+
+    /// <summary>A first connection, only to get a resumption ticket for 0-RTT.</summary>
+    private static async Task<QuicResumptionTicket> FetchTicketAsync(InMemoryQuicEngine clientEngine, IQuicEngineListener listener, QuicClientOptions options)
+    {
+        using var timeout = new CancellationTokenSource(Hang);
+        await using var first = await clientEngine.ConnectAsync(options, timeout.Token);
+        await using var accepted = await listener.AcceptConnectionAsync(timeout.Token);
+        while (await first.Events.WaitToReadAsync(timeout.Token))
+        {
+            while (first.Events.TryRead(out var engineEvent))
+            {
+                (engineEvent as IDisposable)?.Dispose();
+                if (engineEvent is ResumptionTicketReceived { Ticket: var ticket })
+                {
+                    return ticket;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("The first connection closed without a resumption ticket.");
     }
 
     /// <remarks>
@@ -288,10 +369,11 @@ internal static class InvariantScenario
     }
 
     /// <summary>
-    /// Waits until the connection actors host no more streams than <paramref name="mayKeep"/> says: true, or false after
-    /// 30 virtual seconds (or a real-time hang).
+    /// Waits until the connection actors host no more streams than <paramref name="mayKeep"/> says and the handles are
+    /// settled as well (streams of an ended generation no longer count as live at the connection, but still end): true,
+    /// or false after 30 virtual seconds (or a real-time hang).
     /// </summary>
-    private static async Task<bool> SettleAsync(VirtualTimeProvider time, IActorRef serverActor, IActorRef clientActor, Func<int> mayKeep)
+    private static async Task<bool> SettleAsync(VirtualTimeProvider time, IActorRef serverActor, IActorRef clientActor, Func<int> mayKeep, Func<bool> handlesSettled)
     {
         var virtualStart = time.Elapsed;
         var realStart = Stopwatch.StartNew();
@@ -299,7 +381,7 @@ internal static class InvariantScenario
         {
             var server = await ConnectionActor.GetStatusAsync(serverActor).WaitAsync(Hang);
             var client = await ConnectionActor.GetStatusAsync(clientActor).WaitAsync(Hang);
-            if (server.LiveStreams + client.LiveStreams <= mayKeep())
+            if (server.LiveStreams + client.LiveStreams <= mayKeep() && handlesSettled())
             {
                 return true;
             }
@@ -335,9 +417,11 @@ internal static class InvariantScenario
         {
             if (!receiver.FinalSizes.TryGetValue(streamId, out var finalSize))
             {
-                if (receiver.SentStopSending(streamId) || (receiver.Role == QuicConnectionRole.Server && plan.InjectsStopSending(streamId)))
+                if (receiver.SentStopSending(streamId) || (receiver.Role == QuicConnectionRole.Server && plan.InjectsStopSending(streamId)) || plan.ClosesEarly)
                 {
-                    continue; // after STOP_SENDING the receiver's engine discards data without reporting it (RFC 9000 §3.5)
+                    // After STOP_SENDING the receiver's engine discards data without reporting it (RFC 9000 §3.5); a
+                    // connection that closes drops what its application had not been told yet.
+                    continue;
                 }
 
                 log.Violation($"invariant 6: {sender.Role}'s FIN on {streamId} was acknowledged but {receiver.Role} never received it");

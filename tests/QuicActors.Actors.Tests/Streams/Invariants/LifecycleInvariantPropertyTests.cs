@@ -21,7 +21,7 @@ using QuicActors.TestKit;
 public sealed class LifecycleInvariantPropertyTests : TestKit
 {
     private const int DefaultSeeds = 1000;
-    private const int Parallelism = 8;
+    private const int Parallelism = 12;
     private readonly ITestOutputHelper _output;
 
     public LifecycleInvariantPropertyTests(ITestOutputHelper output)
@@ -36,6 +36,7 @@ public sealed class LifecycleInvariantPropertyTests : TestKit
         var (first, count) = SeedRange();
         var failures = new List<(ScenarioPlan Plan, IReadOnlyCollection<string> Violations)>();
         var next = first - 1;
+        long rejections = 0, staleProbes = 0, releasesChecked = 0;
         var last = first + count - 1;
         var clock = VirtualTime!;
         using var stopPump = new CancellationTokenSource();
@@ -58,6 +59,9 @@ public sealed class LifecycleInvariantPropertyTests : TestKit
             {
                 var plan = ScenarioPlan.Draw(seed);
                 var log = await InvariantScenario.RunAsync(Sys, clock, plan);
+                Interlocked.Add(ref rejections, plan.RejectsEarlyData ? 1 : 0);
+                Interlocked.Add(ref staleProbes, log.StaleProbes);
+                Interlocked.Add(ref releasesChecked, log.VerifiedReleases);
                 if (log.Violations.Count > 0)
                 {
                     lock (failures)
@@ -67,7 +71,7 @@ public sealed class LifecycleInvariantPropertyTests : TestKit
                 }
                 else if (count == 1)
                 {
-                    _output.WriteLine($"{plan}: no violation ({log.VerifiedReleases} releases checked against half states, {log.UnverifiedReleases} without a handle)");
+                    _output.WriteLine($"{plan}: no violation ({log.VerifiedReleases} releases checked against half states, {log.UnverifiedReleases} without a handle, {log.StaleProbes} stale handles probed)");
                 }
             }
         })).ToArray();
@@ -75,7 +79,7 @@ public sealed class LifecycleInvariantPropertyTests : TestKit
         await stopPump.CancelAsync();
         await pump;
 
-        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} seeds from {first} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, {failures.Count} failing"));
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} seeds from {first} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, {failures.Count} failing; {rejections} with 0-RTT rejected, {staleProbes} stale handles probed, {releasesChecked} releases checked against half states"));
         if (failures.Count > 0)
         {
             var report = new StringBuilder();

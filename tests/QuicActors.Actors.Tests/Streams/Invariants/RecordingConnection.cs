@@ -22,6 +22,8 @@ internal sealed class RecordingConnection : IQuicEngineConnection
     private readonly ConcurrentDictionary<long, long> _finalSizes = new();
     private readonly ConcurrentDictionary<long, long> _finAcknowledged = new();
     private readonly ConcurrentDictionary<long, byte> _stopSendingSent = new();
+    private readonly ConcurrentDictionary<long, long> _openedInGeneration = new();
+    private long _earlyDataRejections;
     private long _peerBidirectionalOpened;
     private long _peerBidirectionalReleased;
 
@@ -61,17 +63,47 @@ internal sealed class RecordingConnection : IQuicEngineConnection
     /// <summary>Stream IDs on which this side sent STOP_SENDING.</summary>
     public bool SentStopSending(long streamId) => _stopSendingSent.ContainsKey(streamId);
 
+    /// <summary>The connection's generation as the engine sees it: 1, plus one per 0-RTT rejection.</summary>
+    public long Generation => 1 + Interlocked.Read(ref _earlyDataRejections);
+
     public long PeerBidirectionalOpened => Interlocked.Read(ref _peerBidirectionalOpened);
 
     public long PeerBidirectionalReleased => Interlocked.Read(ref _peerBidirectionalReleased);
 
-    public ValueTask<QuicStreamId> OpenStreamAsync(StreamDirection direction, CancellationToken cancellationToken = default) =>
-        _inner.OpenStreamAsync(direction, cancellationToken);
+    public async ValueTask<QuicStreamId> OpenStreamAsync(StreamDirection direction, CancellationToken cancellationToken = default)
+    {
+        var generation = Generation;
+        var streamId = await _inner.OpenStreamAsync(direction, cancellationToken).ConfigureAwait(false);
+        _openedInGeneration[streamId.Value] = generation;
+        return streamId;
+    }
 
-    public bool TryOpenStream(StreamDirection direction, out QuicStreamId streamId) => _inner.TryOpenStream(direction, out streamId);
+    public bool TryOpenStream(StreamDirection direction, out QuicStreamId streamId)
+    {
+        var generation = Generation;
+        if (!_inner.TryOpenStream(direction, out streamId))
+        {
+            return false;
+        }
+
+        _openedInGeneration[streamId.Value] = generation;
+        return true;
+    }
 
     public ValueTask WriteAsync(QuicStreamId streamId, ReadOnlyMemory<byte> data, bool fin)
     {
+        if (StaleProbe.IsProbe(data.Span))
+        {
+            _log.Violation($"invariant 5: a write through a stale handle reached the engine on {Role} stream {streamId}");
+        }
+
+        if (streamId.Initiator == Role && _openedInGeneration.GetValueOrDefault(streamId.Value) != Generation)
+        {
+            // A write of an early stream that raced the rejection: the engine discards it with the stream (and the stale
+            // probes check that nothing of an ended generation gets through once the runtime knows).
+            return _inner.WriteAsync(streamId, data, fin);
+        }
+
         var offset = _written.AddOrUpdate(streamId.Value, data.Length, (_, total) => total + data.Length) - data.Length;
         if (StreamPattern.FirstMismatch(streamId, Role, offset, data.Span) is var at and >= 0)
         {
@@ -91,12 +123,14 @@ internal sealed class RecordingConnection : IQuicEngineConnection
 
     public bool ResetStream(QuicStreamId streamId, long applicationErrorCode)
     {
+        CheckNotStale(streamId, applicationErrorCode, "RESET_STREAM");
         CheckNotReleased(streamId, "RESET_STREAM");
         return _inner.ResetStream(streamId, applicationErrorCode);
     }
 
     public bool StopSending(QuicStreamId streamId, long applicationErrorCode)
     {
+        CheckNotStale(streamId, applicationErrorCode, "STOP_SENDING");
         CheckNotReleased(streamId, "STOP_SENDING");
         _stopSendingSent.TryAdd(streamId.Value, 0);
         return _inner.StopSending(streamId, applicationErrorCode);
@@ -129,6 +163,14 @@ internal sealed class RecordingConnection : IQuicEngineConnection
     public ValueTask CloseAsync(long applicationErrorCode, string reason = "") => _inner.CloseAsync(applicationErrorCode, reason);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    private void CheckNotStale(QuicStreamId streamId, long code, string frame)
+    {
+        if (code == StaleProbe.ErrorCode)
+        {
+            _log.Violation($"invariant 5: {frame} through a stale handle reached the engine on {Role} stream {streamId}");
+        }
+    }
 
     private void CheckNotReleased(QuicStreamId streamId, string frame)
     {
@@ -177,6 +219,13 @@ internal sealed class RecordingConnection : IQuicEngineConnection
                     _finalSizes[data.StreamId.Value] = data.Offset + data.Length;
                 }
 
+                break;
+            case EarlyDataRejected:
+                // Stream IDs restart at 0 (RFC 9001 §4.6.2): what the early streams wrote is gone with them.
+                Interlocked.Increment(ref _earlyDataRejections);
+                _written.Clear();
+                _finAcknowledged.Clear();
+                _released.Clear();
                 break;
             case StreamFinAcknowledged ack:
                 _finAcknowledged[ack.StreamId.Value] = _written.GetValueOrDefault(ack.StreamId.Value);

@@ -58,6 +58,12 @@ internal sealed record ScenarioPlan(
 {
     public bool ClosesEarly => Faults.Injections.Any(i => i.Action is FaultAction.Close);
 
+    /// <summary>
+    /// The client resumes with a ticket and starts in 0-RTT, and the server rejects it (RFC 9001 §4.6.2): the streams
+    /// opened early end with generation 1, the rest run in generation 2.
+    /// </summary>
+    public bool RejectsEarlyData => Faults.Injections.Any(i => i.Action is FaultAction.RejectEarlyData);
+
     /// <summary>Whether the server's engine is told to send STOP_SENDING on <paramref name="streamId"/>, behind its runtime's back.</summary>
     public bool InjectsStopSending(long streamId) => Faults.Injections.Any(i => i.Action is FaultAction.StopSending stop && stop.StreamId.Value == streamId);
 
@@ -84,6 +90,17 @@ internal sealed record ScenarioPlan(
             injections.Add(new FaultInjection(new FaultTrigger.AtTime(TimeSpan.FromMilliseconds(random.Next(0, 200))), new FaultAction.Close(0x70, "injected")));
         }
 
+        if (random.Next(6) == 0)
+        {
+            // Connection 0 of the client engine only fetches the resumption ticket; connection 1 is the scenario's.
+            for (var i = 0; i < injections.Count; i++)
+            {
+                injections[i] = injections[i] with { Connection = 1 };
+            }
+
+            injections.Add(new FaultInjection(new FaultTrigger.AtHandshake(), new FaultAction.RejectEarlyData(), QuicConnectionRole.Server, Connection: 1));
+        }
+
         var delay = random.Next(2) == 0 ? 0 : random.NextDouble() * 0.6;
         return new ScenarioPlan(
             seed,
@@ -104,6 +121,6 @@ internal sealed record ScenarioPlan(
         var faults = string.Join("; ", Faults.Injections.Select(i => $"{i.Trigger} -> {i.Action}"));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"seed {Seed}: limit {InboundLimit}, linger {Linger.Mode}, concurrency {Concurrency}, delay p={Faults.DelayProbability:0.00}, faults [{faults}]; client streams: {string.Join(" | ", Client.Select(c => c.ToString()))}");
+            $"seed {Seed}: {(RejectsEarlyData ? "0-RTT rejected, " : "")}limit {InboundLimit}, linger {Linger.Mode}, concurrency {Concurrency}, delay p={Faults.DelayProbability:0.00}, faults [{faults}]; client streams: {string.Join(" | ", Client.Select(c => c.ToString()))}");
     }
 }

@@ -40,6 +40,9 @@ internal sealed class TransitionRecorder : IObserver<StreamTransition>
 
     public int Count { get; private set; }
 
+    /// <summary>Whether a half ended because its generation ended (0-RTT rejected): the handle is stale from then on.</summary>
+    public bool Discarded { get; private set; }
+
     public void OnCompleted()
     {
         if (Interlocked.Increment(ref _completed) > 1)
@@ -55,6 +58,7 @@ internal sealed class TransitionRecorder : IObserver<StreamTransition>
         lock (_gate)
         {
             Count++;
+            Discarded |= value.Cause == TransitionCause.GenerationDiscarded;
             if (Completed)
             {
                 _log.Violation($"invariant 3: {_side} {value}: published after the transitions completed");
