@@ -34,7 +34,14 @@ internal static class BulkBenchmark
             {
                 if (e is StreamDataReceived data)
                 {
-                    server.Consume(data.StreamId, data.Length);
+                    try
+                    {
+                        server.Consume(data.StreamId, data.Length);
+                    }
+                    catch (QuicTransportException ex) when (ex.Error == QuicTransportError.ConnectionClosed)
+                    {
+                        // The client closed after the measurement; data still queued here needs no more window.
+                    }
                     Interlocked.Add(ref received, data.Length);
                     data.Dispose();
                 }
