@@ -28,7 +28,9 @@ internal static class ChurnBenchmark
         var connecting = setup.Client.ConnectAsync(setup.ClientOptions(listener.LocalEndPoint, limits)).AsTask();
         await using var server = await listener.AcceptConnectionAsync();
         await using var client = await connecting;
-        var acks = setup.Server.Capabilities.HasFlag(EngineCapabilities.AcknowledgementEvents);
+        // ngtcp2 reports FIN acknowledgements although it does not declare AcknowledgementEvents (it cannot report a
+        // RESET_STREAM's acknowledgement promptly): releasing before the echo's FIN is acknowledged would reset it.
+        var acks = setup.Server.Capabilities.HasFlag(EngineCapabilities.AcknowledgementEvents) || setup.Server.Name == "ngtcp2";
 
         var serverLoop = Task.Run(() => ServeAsync(server, acks));
         var streams = new ConcurrentDictionary<QuicStreamId, ClientStream>();
@@ -91,8 +93,7 @@ internal static class ChurnBenchmark
                         }
                     }
                     break;
-                case StreamFinAcknowledged ack:
-                    pending.Remove(ack.StreamId);
+                case StreamFinAcknowledged ack when pending.Remove(ack.StreamId):
                     server.ReleaseStream(ack.StreamId);
                     break;
                 case IDisposable disposable:

@@ -7,6 +7,7 @@ namespace QuicActors.Benchmarks.Engine;
 /// <code>
 /// engine churn --engine in-memory [--streams N] [--concurrency C] [--warmup S] [--measure S]
 /// engine bulk  --engine in-memory [--bytes N] [--warmup S] [--measure S]
+/// engine compare [--streams N] [--concurrency C] [--runs R] [--bytes B] [--quicgo PATH]   (ngtcp2 against quic-go)
 /// </code>
 /// Each prints one <c>RESULT &lt;name&gt; &lt;value&gt; &lt;unit&gt;</c> line.
 /// </summary>
@@ -17,9 +18,22 @@ public static class EngineBenchmarks
     {
         ArgumentNullException.ThrowIfNull(args);
         var rest = args.Length > 0 && args[0] == "engine" ? args[1..] : args;
+        if (rest.Length > 0 && rest[0] == "compare")
+        {
+            try
+            {
+                return CompareBenchmark.RunAsync(rest[1..]).GetAwaiter().GetResult();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        }
         if (rest.Length == 0 || rest[0] is not ("churn" or "bulk"))
         {
-            Console.Error.WriteLine("usage: engine churn|bulk --engine <name> [--streams N] [--concurrency C] [--bytes N] [--warmup S] [--measure S]");
+            Console.Error.WriteLine("usage: engine churn|bulk --engine <name> [--streams N] [--concurrency C] [--bytes N] [--warmup S] [--measure S]\n" +
+                "       engine compare [--streams N] [--concurrency C] [--runs R] [--bytes B] [--quicgo PATH]");
             return 2;
         }
         BenchmarkOptions options;

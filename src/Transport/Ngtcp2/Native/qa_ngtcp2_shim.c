@@ -92,6 +92,8 @@ struct qa_conn {
   gnutls_datum_t alpn[16];
   unsigned alpn_count;
   uint8_t alpn_storage[16 * 256];
+  /* GnuTLS keeps the pointer given to gnutls_session_set_verify_cert for the whole session, so the name lives here. */
+  char *server_name;
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) {
@@ -657,8 +659,13 @@ qa_conn *qa_client_new(const void *local_sa, size_t local_salen, const void *rem
   c->alpn_count = parse_alpn(alpn, alpn_len, c->alpn, c->alpn_storage);
   if ((rv = gnutls_alpn_set_protocols(c->session, c->alpn, c->alpn_count, GNUTLS_ALPN_MANDATORY)) != 0) goto tls_fail;
   if (server_name && *server_name) {
-    gnutls_server_name_set(c->session, GNUTLS_NAME_DNS, server_name, strlen(server_name));
-    if (verify) gnutls_session_set_verify_cert(c->session, server_name, 0);
+    c->server_name = strdup(server_name);
+    if (!c->server_name) {
+      set_err(err, errlen, "out of memory");
+      goto fail;
+    }
+    gnutls_server_name_set(c->session, GNUTLS_NAME_DNS, c->server_name, strlen(c->server_name));
+    if (verify) gnutls_session_set_verify_cert(c->session, c->server_name, 0);
   } else if (verify) {
     gnutls_session_set_verify_cert(c->session, NULL, 0);
   }
@@ -757,6 +764,7 @@ void qa_conn_free(qa_conn *c) {
   if (c->conn) ngtcp2_conn_del(c->conn);
   if (c->session) gnutls_deinit(c->session);
   if (c->own_cred) gnutls_certificate_free_credentials(c->own_cred);
+  free(c->server_name);
   while (c->streams) {
     qa_stream *s = c->streams;
     c->streams = s->next;

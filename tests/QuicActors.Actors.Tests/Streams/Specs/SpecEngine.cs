@@ -144,6 +144,6 @@ internal abstract class SpecEngine : IAsyncDisposable
         public override QuicClientOptions Client(EndPoint server, QuicTransportParameters? transport = null) =>
             base.Client(server, transport) with { ServerName = "localhost", TrustedCertificates = [QuicGoPeer.Certificate.Certificate] };
 
-        public override EndPoint EarlyDataPath(EndPoint server) => Own(new DelayingUdpRelay(server, TimeSpan.FromMilliseconds(50))).EndPoint;
+        public override EndPoint EarlyDataPath(EndPoint server) => Own(new DelayingUdpRelay(server, TimeSpan.FromMilliseconds(200))).EndPoint;
     }
 }

@@ -14,6 +14,13 @@ namespace QuicActors.Actors.Tests.Streams.Specs;
 /// <see cref="ConnectResumedAsync"/>). The overloads taking a <see cref="VirtualTimeProvider"/> run on the in-memory
 /// engine, as the specs always did. The host owns its engine and disposes it.
 /// </summary>
+/// <remarks>
+/// To run a spec on several engines, make it abstract with a <c>private protected abstract SpecEngine CreateEngine()</c>,
+/// pass <c>CreateEngine()</c> instead of the virtual clock, and add one sealed subclass per engine (see S1/S4/S5): the
+/// in-memory one passes <c>useVirtualTime: true</c> and returns <c>SpecEngine.InMemory(VirtualTime!)</c>, the ngtcp2 one
+/// passes <c>false</c> and returns <c>SpecEngine.Ngtcp2()</c>. Where a spec advances virtual time, use
+/// <see cref="SpecEngine.ElapseAsync"/> (or skip the advance when <c>VirtualTime</c> is null and let real time pass).
+/// </remarks>
 internal sealed class StreamSpecHost : IAsyncDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -41,14 +48,17 @@ internal sealed class StreamSpecHost : IAsyncDisposable
         Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null) =>
         StartAsync(system, SpecEngine.InMemory(time), inboundBidirectionalLimit, serverLinger, handler, leakDeadline);
 
-    /// <summary>Both ends ours on <paramref name="engine"/>: a server actor with the given limit, linger policy and handler, and a client actor.</summary>
+    /// <summary>
+    /// Both ends ours on <paramref name="engine"/>: a server actor with the given limit, linger policy and handler, and a
+    /// client actor. <paramref name="maxDatagramFrameSize"/> above 0 enables datagrams (RFC 9221) on both ends.
+    /// </summary>
     public static async Task<StreamSpecHost> StartAsync(ActorSystem system, SpecEngine engine, int inboundBidirectionalLimit, LingerPolicy serverLinger,
-        Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null)
+        Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null, int maxDatagramFrameSize = 0)
     {
-        var host = await ListenAsync(system, engine, inboundBidirectionalLimit, serverLinger, handler, leakDeadline);
+        var host = await ListenAsync(system, engine, inboundBidirectionalLimit, serverLinger, handler, leakDeadline, maxDatagramFrameSize: maxDatagramFrameSize);
         try
         {
-            var connecting = engine.ClientEngine.ConnectAsync(engine.Client(host.ListenEndPoint)).AsTask();
+            var connecting = engine.ClientEngine.ConnectAsync(engine.Client(host.ListenEndPoint, new QuicTransportParameters { MaxDatagramFrameSize = maxDatagramFrameSize })).AsTask();
             await host.AcceptServerAsync();
             host._client = await connecting.WaitAsync(Wait);
             host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
@@ -63,7 +73,7 @@ internal sealed class StreamSpecHost : IAsyncDisposable
 
     /// <summary>A listener on <paramref name="engine"/> whose next connection gets a server actor in <see cref="AcceptServerAsync()"/>.</summary>
     public static async Task<StreamSpecHost> ListenAsync(ActorSystem system, SpecEngine engine, int inboundBidirectionalLimit, LingerPolicy serverLinger,
-        Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null, EarlyDataPolicy earlyData = EarlyDataPolicy.Disabled)
+        Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null, EarlyDataPolicy earlyData = EarlyDataPolicy.Disabled, int maxDatagramFrameSize = 0)
     {
         var host = new StreamSpecHost(engine) { _system = system };
         host._serverSettings = new ConnectionActorSettings
@@ -76,7 +86,7 @@ internal sealed class StreamSpecHost : IAsyncDisposable
         };
         try
         {
-            host._listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters { MaxInboundBidirectionalStreams = inboundBidirectionalLimit }, earlyData));
+            host._listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters { MaxInboundBidirectionalStreams = inboundBidirectionalLimit, MaxDatagramFrameSize = maxDatagramFrameSize }, earlyData));
             return host;
         }
         catch
