@@ -51,7 +51,9 @@ public sealed class ChurnCommandTests
     {
         var (exit, output, _) = await CliRunner.RunAsync("churn", "-n", "50", "-l", "10", "--concurrency", "3");
         Assert.Equal(0, exit);
-        Assert.InRange(int.Parse(CliRunner.Results(output)["peak-live-streams"], CultureInfo.InvariantCulture), 1, 3);
+        // A stream counts as live until both halves are terminal and its actors have stopped, which can be after its
+        // worker has moved on to the next one; the hard bound is the server's limit.
+        Assert.InRange(int.Parse(CliRunner.Results(output)["peak-live-streams"], CultureInfo.InvariantCulture), 1, 10);
     }
 
     [Theory]
