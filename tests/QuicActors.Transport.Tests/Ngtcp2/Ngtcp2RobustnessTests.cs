@@ -12,6 +12,7 @@ using static QuicActors.Transport.Tests.Ngtcp2.Ngtcp2TestContext;
 namespace QuicActors.Transport.Tests.Ngtcp2;
 
 /// <summary>Garbage at the listener, disposal with traffic in flight, and a connection soak with memory measurements.</summary>
+[Collection(MemoryMeasuringCollection.Name)]
 public sealed class Ngtcp2RobustnessTests(ITestOutputHelper output)
 {
     [SkippableFact]
