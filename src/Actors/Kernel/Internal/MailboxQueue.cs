@@ -26,7 +26,7 @@ namespace QuicActors.Kernel.Internal;
 /// </remarks>
 internal sealed class MailboxQueue
 {
-    private const int InitialLength = 32;
+    private const int InitialLength = 4;
     private const int MaxLength = 32 * 1024;
 
     private Segment _head;
