@@ -67,6 +67,9 @@ internal sealed record ScenarioPlan(
     /// <summary>Whether the server's engine is told to send STOP_SENDING on <paramref name="streamId"/>, behind its runtime's back.</summary>
     public bool InjectsStopSending(long streamId) => Faults.Injections.Any(i => i.Action is FaultAction.StopSending stop && stop.StreamId.Value == streamId);
 
+    /// <summary>Whether the plan injects a RESET_STREAM on <paramref name="streamId"/> (delivered to the server as if the client sent it).</summary>
+    public bool InjectsReset(long streamId) => Faults.Injections.Any(i => i.Action is FaultAction.ResetStream reset && reset.StreamId.Value == streamId);
+
     public static ScenarioPlan Draw(int seed)
     {
         var random = new Random(seed);
