@@ -12,7 +12,7 @@ namespace QuicActors.Hosting;
 /// </summary>
 /// <remarks>
 /// Path segments are separated by ':' as usual; PascalCase or camelCase segments are turned into HOCON's kebab-case
-/// (<c>Listener:ShutdownTimeout</c> is <c>listener.shutdown-timeout</c>), kebab-case segments are kept. A section whose
+/// (<c>Listener:ShutdownGracePeriod</c> is <c>listener.shutdown-grace-period</c>), kebab-case segments are kept. A section whose
 /// children are numbered 0, 1, 2... is a list. Values stay strings; the settings binders convert them (numbers,
 /// durations such as "2s", sizes such as "64KiB", booleans) and name the offending path and this origin when they cannot.
 /// </remarks>
@@ -45,7 +45,7 @@ public static class ConfigurationOverrides
         return ConfigFactory.ParseString(text.ToString(), originDescription: origin).WithFallback(hocon);
     }
 
-    /// <summary>Turns one IConfiguration key segment into its HOCON form: "ShutdownTimeout" → "shutdown-timeout", "max-streams" unchanged.</summary>
+    /// <summary>Turns one IConfiguration key segment into its HOCON form: "ShutdownGracePeriod" → "shutdown-grace-period", "max-streams" unchanged.</summary>
     public static string ToHoconKey(string segment)
     {
         ArgumentNullException.ThrowIfNull(segment);

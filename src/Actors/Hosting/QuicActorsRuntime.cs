@@ -10,7 +10,8 @@ namespace QuicActors.Hosting;
 
 /// <summary>
 /// The runtime a host runs: the resolved configuration (HOCON over <c>reference.conf</c>, an <see cref="IConfiguration"/>
-/// section over both), its validated <see cref="HostingConfig"/>, and the actor system. Registered as a singleton and as a
+/// section over both), its validated settings (<see cref="HostingConfig"/> and the shared connection, stream and listener
+/// sections hosted listeners run with), and the actor system. Registered as a singleton and as a
 /// hosted service; the host stops it last, after every listener registered later, and that terminates the actor system.
 /// </summary>
 public sealed class QuicActorsRuntime : IHostedService, IDisposable
@@ -26,6 +27,9 @@ public sealed class QuicActorsRuntime : IHostedService, IDisposable
         Config = Load(options, configuration);
         KnownSettings.Validate(Config);
         Settings = HostingConfig.From(Config);
+        Connection = ConnectionConfig.From(Config);
+        Streams = StreamsConfig.From(Config);
+        Listener = ListenerConfig.From(Config);
         Serilog.ILogger logger;
         if (options.Logger is { } given)
         {
@@ -49,6 +53,15 @@ public sealed class QuicActorsRuntime : IHostedService, IDisposable
 
     /// <summary>The validated <c>quic-actors.hosting</c> settings.</summary>
     public HostingConfig Settings { get; }
+
+    /// <summary>The validated <c>quic-actors.connection</c> settings: each hosted connection's stream limits, leak detector and handler failure code.</summary>
+    public ConnectionConfig Connection { get; }
+
+    /// <summary>The validated <c>quic-actors.streams</c> settings: the linger policy of hosted streams.</summary>
+    public StreamsConfig Streams { get; }
+
+    /// <summary>The validated <c>quic-actors.listener</c> settings: the shutdown grace period of hosted listeners.</summary>
+    public ListenerConfig Listener { get; }
 
     /// <summary>The actor system every hosted listener runs its connection actors in.</summary>
     public ActorSystem System { get; }

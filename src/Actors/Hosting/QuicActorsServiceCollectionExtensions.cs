@@ -44,8 +44,9 @@ public static class QuicActorsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds a hosted listener that serves each client stream with <paramref name="handler"/>; address, limits, linger and
-    /// shutdown come from <c>quic-actors.hosting</c>. The <see cref="QuicListenerService"/> is also registered as itself, so
+    /// Adds a hosted listener that serves each client stream with <paramref name="handler"/>; engine, address and shutdown
+    /// code come from <c>quic-actors.hosting</c>, stream limits from <c>quic-actors.connection</c>, linger from
+    /// <c>quic-actors.streams</c> and the shutdown grace period from <c>quic-actors.listener</c>. The <see cref="QuicListenerService"/> is also registered as itself, so
     /// the application can ask for its bound address and status.
     /// </summary>
     /// <exception cref="InvalidOperationException"><see cref="AddQuicActors(IServiceCollection, Action{QuicActorsOptions}?)"/> was not called first.</exception>

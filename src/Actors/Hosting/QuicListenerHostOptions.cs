@@ -5,8 +5,8 @@ using QuicActors.Transport;
 namespace QuicActors.Hosting;
 
 /// <summary>
-/// What a hosted listener needs beyond <c>quic-actors.hosting</c>: its stream handler, and optionally its name, a ready
-/// engine and a certificate. Address, port, ALPN, stream limits, linger and shutdown come from configuration.
+/// What a hosted listener needs beyond configuration: its stream handler, and optionally its name, a ready engine and a
+/// certificate. Address, port, ALPN, stream limits, linger and shutdown come from configuration (see <see cref="HostingConfig"/>).
 /// </summary>
 public sealed class QuicListenerHostOptions
 {

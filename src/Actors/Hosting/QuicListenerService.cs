@@ -2,15 +2,17 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Hosting;
 using QuicActors.Hosting.Internal;
+using QuicActors.Streams;
 using QuicActors.Transport;
 
 namespace QuicActors.Hosting;
 
 /// <summary>
-/// A listener run by the host: on start it listens as <c>quic-actors.hosting.listener</c> says and serves every
-/// connection with a connection actor running the handler; on stop it stops accepting (clients arriving later are
-/// closed with the shutdown code), lets live streams end by their handlers and the linger policy for at most
-/// <c>shutdown-timeout</c>, then closes the connections (RFC 9000 §10.2) and disposes the engine.
+/// A listener run by the host: on start it binds as <c>quic-actors.hosting.listener</c> says, advertises the stream limits
+/// of <c>quic-actors.connection</c> (RFC 9000 §4.6) and serves every connection with a connection actor configured by
+/// <c>quic-actors.connection</c> and <c>quic-actors.streams</c> running the handler; on stop it stops accepting (clients
+/// arriving later are closed with the shutdown code), lets live streams end by their handlers and the linger policy for at
+/// most <c>quic-actors.listener.shutdown-grace-period</c>, then closes the connections (RFC 9000 §10.2) and disposes the engine.
 /// </summary>
 public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDisposable
 {
@@ -65,7 +67,7 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
             ListenEndPoint = new IPEndPoint(settings.ListenAddress, settings.ListenPort),
             ApplicationProtocols = settings.ApplicationProtocols,
             ServerCertificate = ServerCertificate,
-            Transport = settings.ToTransportParameters(),
+            Transport = _runtime.Connection.ToTransportParameters(),
         };
         listenerOptions = _options.ConfigureTransport?.Invoke(listenerOptions) ?? listenerOptions;
         try
@@ -74,7 +76,7 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
                 _runtime.System,
                 _engine,
                 listenerOptions,
-                settings.ToConnectionActorSettings(_options.Handler),
+                _runtime.Connection.ToSettings(_runtime.Streams, new ConnectionActorSettings { StreamHandler = _options.Handler }),
                 _options.Name,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -93,7 +95,7 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
     public Task<QuicListenerStatus> GetStatusAsync() =>
         (_listener ?? throw new InvalidOperationException($"Listener '{Name}' has not started.")).GetStatusAsync();
 
-    /// <summary>Stops accepting, lets streams linger for the configured shutdown timeout (or until the host's token fires), then closes connections.</summary>
+    /// <summary>Stops accepting, lets streams linger for the configured shutdown grace period (or until the host's token fires), then closes connections.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_listener is null)
@@ -101,8 +103,7 @@ public sealed class QuicListenerService : IHostedService, IAsyncDisposable, IDis
             return;
         }
 
-        var settings = _runtime.Settings;
-        LastShutdown = await _listener.ShutdownAsync(settings.ShutdownTimeout, settings.ShutdownErrorCode, cancellationToken).ConfigureAwait(false);
+        LastShutdown = await _listener.ShutdownAsync(_runtime.Listener.ShutdownGracePeriod, _runtime.Settings.ShutdownErrorCode, cancellationToken).ConfigureAwait(false);
         await DisposeAsync().ConfigureAwait(false);
     }
 

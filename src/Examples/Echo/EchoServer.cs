@@ -61,7 +61,7 @@ internal static class EchoServer
             ["QuicActors:hosting:listener:address"] = endPoint.Address.ToString(),
             ["QuicActors:hosting:listener:port"] = endPoint.Port.ToString(CultureInfo.InvariantCulture),
             ["QuicActors:hosting:listener:alpn:0"] = EchoProtocol.Alpn,
-            ["QuicActors:hosting:listener:max-inbound-bidirectional-streams"] = options.MaxStreams.ToString(CultureInfo.InvariantCulture),
+            ["QuicActors:connection:max-inbound-bidirectional-streams"] = options.MaxStreams.ToString(CultureInfo.InvariantCulture),
         };
         using var host = new HostBuilder()
             .ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings))

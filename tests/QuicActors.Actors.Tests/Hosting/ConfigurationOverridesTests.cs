@@ -8,8 +8,8 @@ namespace QuicActors.Actors.Tests.Hosting;
 public sealed class ConfigurationOverridesTests
 {
     [Theory]
-    [InlineData("ShutdownTimeout", "shutdown-timeout")]
-    [InlineData("shutdownTimeout", "shutdown-timeout")]
+    [InlineData("ShutdownGracePeriod", "shutdown-grace-period")]
+    [InlineData("shutdownGracePeriod", "shutdown-grace-period")]
     [InlineData("max-inbound-bidirectional-streams", "max-inbound-bidirectional-streams")]
     [InlineData("listener", "listener")]
     [InlineData("MaxInboundBidirectionalStreams", "max-inbound-bidirectional-streams")]

@@ -69,7 +69,7 @@ public sealed class HostingTests : IAsyncDisposable
         var handlerEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var host = BuildHost(
-            "quic-actors.hosting.listener { shutdown-timeout = 10s, shutdown-error-code = 7 }",
+            "quic-actors.hosting.listener.shutdown-error-code = 7\nquic-actors.listener.shutdown-grace-period = 10s",
             async (stream, peerAborted) =>
             {
                 _ = await stream.ReadAsync(new byte[2]);
@@ -132,11 +132,11 @@ public sealed class HostingTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_stream_that_outlives_the_shutdown_timeout_is_cut_by_the_connection_close()
+    public async Task A_stream_that_outlives_the_shutdown_grace_period_is_cut_by_the_connection_close()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var host = BuildHost(
-            "quic-actors.hosting.listener.shutdown-timeout = 200ms",
+            "quic-actors.listener.shutdown-grace-period = 200ms",
             async (stream, peerAborted) =>
             {
                 entered.SetResult();
@@ -163,13 +163,13 @@ public sealed class HostingTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task The_listener_takes_its_limits_from_configuration()
+    public async Task The_listener_takes_its_limits_from_the_connection_section()
     {
         var inHandler = 0;
         var peak = 0;
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var host = BuildHost(
-            "quic-actors.hosting.listener.max-inbound-bidirectional-streams = 2",
+            "quic-actors.connection.max-inbound-bidirectional-streams = 2",
             async (stream, _) =>
             {
                 var now = Interlocked.Increment(ref inHandler);
@@ -207,29 +207,55 @@ public sealed class HostingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_crashing_handler_aborts_its_stream_with_the_code_of_the_connection_section()
+    {
+        using var host = BuildHost(
+            "quic-actors.connection.handler-failure-code = 42",
+            async (stream, _) =>
+            {
+                await stream.ReadAsync(new byte[1]);
+                throw new InvalidOperationException("handler bug");
+            });
+        await host.StartAsync();
+        var listener = host.Services.GetRequiredService<QuicListenerService>();
+        var client = await ConnectAsync(listener.LocalEndPoint!).WaitAsync(Wait);
+        var stream = await client.OpenStreamAsync(Wait).WaitAsync(Wait);
+        await stream.WriteAsync("x"u8.ToArray()).WaitAsync(Wait);
+
+        var ex = await Assert.ThrowsAsync<StreamAbortedException>(() => stream.ReadAsync(new byte[8]).WaitAsync(Wait));
+        Assert.Equal(42, ex.ErrorCode);
+        Assert.True(ex.ByPeer);
+        await stream.DisposeAsync();
+        await client.DisposeAsync();
+        await host.StopAsync().WaitAsync(Wait);
+    }
+
+    [Fact]
     public void An_IConfiguration_section_overrides_HOCON()
     {
         using var host = BuildHost(
-            "quic-actors.hosting.listener { max-inbound-bidirectional-streams = 7, shutdown-timeout = 3s, alpn = [x] }\nquic-actors.hosting.system-name = from-hocon",
+            "quic-actors.connection.max-inbound-bidirectional-streams = 7\nquic-actors.listener.shutdown-grace-period = 3s\nquic-actors.hosting { system-name = from-hocon, listener.alpn = [x] }",
             (_, _) => Task.CompletedTask,
             new Dictionary<string, string?>
             {
-                ["QuicActors:hosting:listener:max-inbound-bidirectional-streams"] = "3",
-                ["QuicActors:Hosting:Listener:ShutdownTimeout"] = "250ms",
+                ["QuicActors:connection:max-inbound-bidirectional-streams"] = "3",
+                ["QuicActors:Listener:ShutdownGracePeriod"] = "250ms",
                 ["QuicActors:hosting:listener:alpn:0"] = "a",
                 ["QuicActors:hosting:listener:alpn:1"] = "b",
                 ["QuicActors:actor:throughput"] = "12",
             });
         var runtime = host.Services.GetRequiredService<QuicActorsRuntime>();
 
-        Assert.Equal(3, runtime.Settings.MaxInboundBidirectionalStreams);
-        Assert.Equal(TimeSpan.FromMilliseconds(250), runtime.Settings.ShutdownTimeout);
+        Assert.Equal(3, runtime.Connection.MaxInboundBidirectionalStreams);
+        Assert.Equal(3, runtime.Connection.ToTransportParameters().MaxInboundBidirectionalStreams);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), runtime.Listener.ShutdownGracePeriod);
         Assert.Equal(["a", "b"], runtime.Settings.ApplicationProtocols);
         Assert.Equal("from-hocon", runtime.Settings.SystemName);
         Assert.Equal("from-hocon", runtime.System.Name);
         Assert.Equal(12, runtime.System.Settings.Throughput);
-        Assert.Equal(100, runtime.Settings.MaxInboundUnidirectionalStreams);
-        Assert.StartsWith("IConfiguration section 'QuicActors'", runtime.Config.GetOrigin("quic-actors.hosting.listener.max-inbound-bidirectional-streams").Description, StringComparison.Ordinal);
+        Assert.Equal(100, runtime.Connection.MaxInboundUnidirectionalStreams);
+        Assert.StartsWith("IConfiguration section 'QuicActors'", runtime.Config.GetOrigin("quic-actors.connection.max-inbound-bidirectional-streams").Description, StringComparison.Ordinal);
+        Assert.StartsWith("IConfiguration section 'QuicActors'", runtime.Config.GetOrigin("quic-actors.listener.shutdown-grace-period").Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -250,8 +276,7 @@ public sealed class HostingTests : IAsyncDisposable
     [InlineData("quic-actors.hosting.engine = quiche", "quic-actors.hosting.engine")]
     [InlineData("quic-actors.hosting.listener.address = \"not-an-ip\"", "quic-actors.hosting.listener.address")]
     [InlineData("quic-actors.hosting.listener.alpn = []", "quic-actors.hosting.listener.alpn")]
-    [InlineData("quic-actors.hosting.streams.reset-error-code = -1", "quic-actors.hosting.streams.reset-error-code")]
-    [InlineData("quic-actors.hosting.streams.linger-mode = sometimes", "quic-actors.hosting.streams.linger-mode")]
+    [InlineData("quic-actors.hosting.listener.shutdown-error-code = -1", "quic-actors.hosting.listener.shutdown-error-code")]
     public void Invalid_hosting_settings_fail_naming_their_path(string hocon, string path)
     {
         var config = ConfigFactory.Load(ConfigFactory.ParseString(hocon));
@@ -259,18 +284,41 @@ public sealed class HostingTests : IAsyncDisposable
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("quic-actors.connection.max-inbound-bidirectional-streams = -1", "quic-actors.connection.max-inbound-bidirectional-streams")]
+    [InlineData("quic-actors.streams.linger.reset-code = -1", "quic-actors.streams.linger.reset-code")]
+    [InlineData("quic-actors.streams.linger.mode = sometimes", "quic-actors.streams.linger.mode")]
+    [InlineData("quic-actors.listener.shutdown-grace-period = -1s", "quic-actors.listener.shutdown-grace-period")]
+    public void Invalid_shared_settings_stop_the_runtime_naming_their_path(string hocon, string path)
+    {
+        using var host = BuildHost(hocon, (_, _) => Task.CompletedTask);
+
+        var ex = Assert.Throws<ConfigException>(() => host.Services.GetRequiredService<QuicActorsRuntime>());
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_reference_defaults_bind()
     {
         var settings = HostingConfig.From(ConfigFactory.Reference());
+        Assert.Equal("quic-actors", settings.SystemName);
         Assert.Equal("in-memory", settings.Engine);
         Assert.Equal(IPAddress.Loopback, settings.ListenAddress);
-        Assert.Equal(LingerMode.Linger, settings.Linger.Mode);
-        Assert.Equal(64 * 1024, settings.Linger.ReceiveDrainMaxBytes);
-        Assert.Equal(TimeSpan.FromSeconds(60), settings.LeakDeadline);
-        Assert.Equal(0x101, settings.HandlerFailureErrorCode);
-        Assert.Equal(settings.MaxInboundBidirectionalStreams, settings.ToConnectionActorSettings(null).InboundBidirectionalLimit);
-        Assert.Null(HostingConfig.From(ConfigFactory.Load(ConfigFactory.ParseString("quic-actors.hosting.streams.leak-deadline = 0s"))).LeakDeadline);
+        Assert.Equal(0, settings.ListenPort);
+        Assert.Equal(["quic-actors"], settings.ApplicationProtocols);
+        Assert.Equal(0, settings.ShutdownErrorCode);
+    }
+
+    [Fact]
+    public void The_hosting_section_of_reference_conf_holds_only_what_HostingConfig_reads()
+    {
+        // One home per value: limits, linger and shutdown grace live in the shared sections, not again under hosting.
+        var reference = ConfigFactory.Reference(ConfigResolveOptions.NoEnvironment);
+        var reader = new SettingsReader(reference, HostingConfig.SectionPath);
+        _ = HostingConfig.Bind(reader);
+
+        var defined = LeafPaths(reference.GetConfig(HostingConfig.SectionPath), HostingConfig.SectionPath).Order(StringComparer.Ordinal);
+        Assert.Equal(defined, reader.PathsRead.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -279,6 +327,33 @@ public sealed class HostingTests : IAsyncDisposable
         var services = new ServiceCollection();
         var ex = Assert.Throws<InvalidOperationException>(() => services.AddQuicListener((_, _) => Task.CompletedTask));
         Assert.Contains("AddQuicActors", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> LeafPaths(Config section, string prefix)
+    {
+        foreach (var key in section.Keys)
+        {
+            Config? child;
+            try
+            {
+                child = section.GetConfig(key);
+            }
+            catch (ConfigException)
+            {
+                child = null;
+            }
+
+            if (child is null)
+            {
+                yield return prefix + "." + key;
+                continue;
+            }
+
+            foreach (var leaf in LeafPaths(child, prefix + "." + key))
+            {
+                yield return leaf;
+            }
+        }
     }
 
     private static void InterlockedMax(ref int target, int value)
