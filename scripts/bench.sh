@@ -24,7 +24,7 @@ for ((i = 0; i < runs; i++)); do bench engine churn --engine in-memory --concurr
 for ((i = 0; i < runs; i++)); do bench engine bulk --engine in-memory; done | awk '$1 == "RESULT" { print $3 }' | median | sed 's/^/RESULT engine-bulk-in-memory /; s/$/ MB\/s/'
 
 echo "== engine, ngtcp2 against quic-go in one run"
-bench engine compare --streams 20000 --concurrency 100 --runs "$runs"
+bench engine compare --streams 5000 --concurrency 100 --runs "$runs"
 
 echo "== lifecycle, in-memory"
 bench lifecycle churn --engine in-memory --streams 20000 --concurrency 100 --runs "$runs"

@@ -94,7 +94,15 @@ internal static class ChurnBenchmark
                     }
                     break;
                 case StreamFinAcknowledged ack when pending.Remove(ack.StreamId):
-                    server.ReleaseStream(ack.StreamId);
+                    try
+                    {
+                        server.ReleaseStream(ack.StreamId);
+                    }
+                    catch (QuicTransportException ex) when (ex.Error == QuicTransportError.ConnectionClosed)
+                    {
+                        // The run is over: the client closed while this acknowledgement was still queued.
+                    }
+
                     break;
                 case IDisposable disposable:
                     disposable.Dispose();
