@@ -15,8 +15,7 @@ namespace QuicActors.Streams;
 public sealed partial class ConnectionActor
 {
     private readonly List<(QuicStreamId StreamId, OpenStreamRequest Request)> _opensAcrossRejection = [];
-    private List<OpenStreamRequest>? _adoptAfterHandshake;
-    private List<QuicStreamId>? _adoptedIds;
+    private List<(QuicStreamId StreamId, OpenStreamRequest Request)>? _adoptAfterHandshake;
     private bool _rejectionRead;
 
     /// <summary>Whether the stream the engine just opened may belong to a generation this actor has not reached yet.</summary>
@@ -44,8 +43,7 @@ public sealed partial class ConnectionActor
             }
             else
             {
-                (_adoptAfterHandshake ??= []).Add(request);
-                (_adoptedIds ??= []).Add(streamId);
+                (_adoptAfterHandshake ??= []).Add((streamId, request));
             }
         }
 
@@ -55,32 +53,36 @@ public sealed partial class ConnectionActor
     /// <summary>Called after the handshake's credit was granted: streams the engine kept join the new generation.</summary>
     private void AdoptOpensAcrossRejection()
     {
-        if (_adoptAfterHandshake is null || _adoptedIds is null)
+        if (_adoptAfterHandshake is null)
         {
             return;
         }
 
-        for (var i = 0; i < _adoptAfterHandshake.Count; i++)
+        foreach (var (streamId, request) in _adoptAfterHandshake)
         {
-            var request = _adoptAfterHandshake[i];
-            var streamId = _adoptedIds[i];
             var ledger = LedgerFor(streamId.Direction);
-            if (ledger.TryEnqueueOpen(++_nextRequestId, Now + request.Timeout) != OutboundOpenOutcome.Proceed)
+            var requestId = ++_nextRequestId;
+            switch (ledger.TryEnqueueOpen(requestId, Now + request.Timeout))
             {
-                // The 1-RTT limits leave no room although the engine opened it: give the ID back to the engine quietly
-                // (nothing was sent on it) and let the request wait like any other open.
-                ReleaseUnusedStream(streamId);
-                OnOpenStream(request);
-                continue;
+                case OutboundOpenOutcome.Proceed:
+                    ledger.OnLocalStreamOpened(streamId);
+                    request.Completion.TrySetResult(SpawnStream(streamId));
+                    break;
+                case OutboundOpenOutcome.Queued:
+                    // The 1-RTT limits leave no room although the engine opened it: give the ID back to the engine
+                    // quietly (nothing was sent on it); the ledger now holds the request like any other waiting open.
+                    ReleaseUnusedStream(streamId);
+                    _waitingOpens.Add(requestId, request);
+                    ScheduleOpenDeadline();
+                    break;
+                default:
+                    ReleaseUnusedStream(streamId);
+                    request.Completion.TrySetException(new InvalidOperationException($"Too many opens are waiting for {request.Direction} stream credit."));
+                    break;
             }
-
-            ledger.OnLocalStreamOpened(streamId);
-            var handle = SpawnStream(streamId);
-            request.Completion.TrySetResult(handle);
         }
 
         _adoptAfterHandshake = null;
-        _adoptedIds = null;
     }
 
     private void ReleaseUnusedStream(QuicStreamId streamId)
@@ -97,21 +99,12 @@ public sealed partial class ConnectionActor
 
     private void FailOpensAcrossRejection()
     {
-        foreach (var (_, request) in _opensAcrossRejection)
+        foreach (var (_, request) in _opensAcrossRejection.Concat(_adoptAfterHandshake ?? []))
         {
             request.Completion.TrySetException(new InvalidOperationException("The connection actor stopped before the stream could be opened."));
         }
 
         _opensAcrossRejection.Clear();
-        if (_adoptAfterHandshake is not null)
-        {
-            foreach (var request in _adoptAfterHandshake)
-            {
-                request.Completion.TrySetException(new InvalidOperationException("The connection actor stopped before the stream could be opened."));
-            }
-        }
-
         _adoptAfterHandshake = null;
-        _adoptedIds = null;
     }
 }

@@ -136,8 +136,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private StreamCreditLedger LedgerFor(QuicStreamId streamId) =>
-        streamId.Direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;
+    private StreamCreditLedger LedgerFor(QuicStreamId streamId) => LedgerFor(streamId.Direction);
 
     private StreamCreditLedger LedgerFor(StreamDirection direction) =>
         direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;

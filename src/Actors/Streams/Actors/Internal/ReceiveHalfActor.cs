@@ -189,8 +189,12 @@ internal sealed class ReceiveHalfActor : ActorBase, IWithTimers
     {
         if (_draining)
         {
-            _drained += DiscardChunks(consume: true);
-            Context.Parent.Tell(new ReceiveDrained(_drained), Self);
+            var discarded = DiscardChunks(consume: true);
+            if (discarded > 0)
+            {
+                _drained += discarded;
+                Context.Parent.Tell(new ReceiveDrained(_drained), Self);
+            }
         }
 
         while (_reads.Count > 0 && _chunks.Count > 0)

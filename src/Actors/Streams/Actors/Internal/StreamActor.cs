@@ -45,16 +45,16 @@ internal sealed partial class StreamActor : ReceiveActor, IWithTimers
         _time = time;
         Receive<HalfTransitioned>(OnTransition);
         Receive<ReceiveDrained>(d => _drained = d.TotalBytes);
-        Receive<ReadCommand>(r => ToReceive(r, () => r.Fail(_receiveAbort ?? (Exception)new InvalidOperationException($"Stream {handle.StreamId}: the receive half has ended in {_receiveState}."))));
-        Receive<WriteCommand>(w => ToSend(w, () => w.Fail(_sendAbort ?? (Exception)new InvalidOperationException($"Stream {handle.StreamId}: the send half has ended in {_sendState}."))));
+        Receive<ReadCommand>(ToReceive);
+        Receive<WriteCommand>(ToSend);
         Receive<AbortCommand>(OnAbort);
         Receive<ReleaseCommand>(_ => OnRelease());
         Receive<LingerRecheck>(_ => ApplyLinger());
-        Receive<StreamDataReceived>(d => ToReceive(d, d.Dispose));
-        Receive<PeerResetStream>(e => ToReceive(e, null));
-        Receive<PeerStopSending>(e => ToSend(e, null));
-        Receive<StreamFinAcknowledged>(e => ToSend(e, null));
-        Receive<StreamResetAcknowledged>(e => ToSend(e, null));
+        Receive<StreamDataReceived>(ToReceive);
+        Receive<PeerResetStream>(ToReceive);
+        Receive<PeerStopSending>(ToSend);
+        Receive<StreamFinAcknowledged>(ToSend);
+        Receive<StreamResetAcknowledged>(ToSend);
         Receive<ConnectionClosed>(e =>
         {
             _handle.SignalPeerAbort();
@@ -114,31 +114,39 @@ internal sealed partial class StreamActor : ReceiveActor, IWithTimers
         _handle.Complete();
     }
 
-    private void ToReceive(object message, Action? whenAbsent)
+    /// <summary>Routes to the receive half; once it has stopped, answers here (no closure per message on the way).</summary>
+    private void ToReceive(object message)
     {
         if (_receive is not null)
         {
             _receive.Tell(message, Self);
+            return;
         }
-        else if (message is ReadCommand && _receiveState == ReceiveState.DataRead && _receiveAbort is null)
+
+        switch (message)
         {
-            ((ReadCommand)message).Completion.TrySetResult(0);
-        }
-        else
-        {
-            whenAbsent?.Invoke();
+            case ReadCommand read when _receiveState == ReceiveState.DataRead && _receiveAbort is null:
+                read.Completion.TrySetResult(0);
+                break;
+            case ReadCommand read:
+                read.Fail(_receiveAbort ?? (Exception)new InvalidOperationException($"Stream {_handle.StreamId}: the receive half has ended in {_receiveState}."));
+                break;
+            case StreamDataReceived data:
+                data.Dispose();
+                break;
         }
     }
 
-    private void ToSend(object message, Action? whenAbsent)
+    /// <summary>Routes to the send half; once it has stopped, answers here.</summary>
+    private void ToSend(object message)
     {
         if (_send is not null)
         {
             _send.Tell(message, Self);
         }
-        else
+        else if (message is WriteCommand write)
         {
-            whenAbsent?.Invoke();
+            write.Fail(_sendAbort ?? (Exception)new InvalidOperationException($"Stream {_handle.StreamId}: the send half has ended in {_sendState}."));
         }
     }
 

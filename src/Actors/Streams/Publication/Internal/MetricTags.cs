@@ -48,9 +48,6 @@ internal static class MetricTags
     public static KeyValuePair<string, object?> Direction(QuicStreamId streamId) =>
         streamId.Direction == StreamDirection.Bidirectional ? Bidirectional : Unidirectional;
 
-    public static KeyValuePair<string, object?> Direction(StreamDirection direction) =>
-        direction == StreamDirection.Bidirectional ? Bidirectional : Unidirectional;
-
     public static KeyValuePair<string, object?> Initiator(QuicStreamId streamId, QuicConnectionRole role) =>
         streamId.Initiator == role ? LocalInitiator : PeerInitiator;
 
