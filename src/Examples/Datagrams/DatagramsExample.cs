@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using QuicActors.Hosting.Internal;
 using QuicActors.Kernel;
 using QuicActors.Streams;
 using QuicActors.Transport;
@@ -186,7 +186,7 @@ internal static class DatagramsExample
                 throw new EngineUnavailableException($"engine {name} is unavailable here: {reason}");
             }
 
-            return new EngineSetup(engine, name == Ngtcp2Engine.EngineName ? SelfSignedLocalhost() : null);
+            return new EngineSetup(engine, name == Ngtcp2Engine.EngineName ? SelfSignedCertificate.Create() : null);
         }
 
         public QuicListenerOptions ListenerOptions(QuicTransportParameters transport) => new()
@@ -200,7 +200,7 @@ internal static class DatagramsExample
         public QuicClientOptions ClientOptions(EndPoint server, QuicTransportParameters transport) => new()
         {
             RemoteEndPoint = server,
-            ServerName = "localhost",
+            ServerName = SelfSignedCertificate.SubjectName,
             ApplicationProtocols = [Alpn],
             TrustedCertificates = certificate is null ? [] : [certificate],
             Transport = transport,
@@ -210,17 +210,6 @@ internal static class DatagramsExample
         {
             await engine.DisposeAsync().ConfigureAwait(false);
             certificate?.Dispose();
-        }
-
-        /// <summary>ngtcp2 needs TLS: a throwaway certificate for "localhost", trusted explicitly by the client.</summary>
-        private static X509Certificate2 SelfSignedLocalhost()
-        {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName("localhost");
-            request.CertificateExtensions.Add(names.Build());
-            return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         }
     }
 }

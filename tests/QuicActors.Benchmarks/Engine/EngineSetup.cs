@@ -1,6 +1,5 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using QuicActors.Hosting.Internal;
 using QuicActors.Transport;
 using QuicActors.Transport.InMemory;
 using QuicActors.Transport.Ngtcp2;
@@ -42,23 +41,12 @@ internal sealed record EngineSetup(
     private static EngineSetup Ngtcp2()
     {
         var engine = new Ngtcp2Engine();
-        var certificate = CreateLocalhostCertificate();
+        var certificate = SelfSignedCertificate.Create();
         return new EngineSetup(
             engine,
             engine,
             transport => new QuicListenerOptions { ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApplicationProtocols = [Alpn], ServerCertificate = certificate, Transport = transport },
-            (server, transport) => new QuicClientOptions { RemoteEndPoint = server, ServerName = "localhost", ApplicationProtocols = [Alpn], TrustedCertificates = [certificate], Transport = transport });
-    }
-
-    private static X509Certificate2 CreateLocalhostCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            (server, transport) => new QuicClientOptions { RemoteEndPoint = server, ServerName = SelfSignedCertificate.SubjectName, ApplicationProtocols = [Alpn], TrustedCertificates = [certificate], Transport = transport });
     }
 
     public async ValueTask DisposeAsync()

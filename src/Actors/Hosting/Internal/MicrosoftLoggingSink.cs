@@ -50,9 +50,12 @@ internal sealed class MicrosoftLoggingSink(ILoggerFactory factory) : ILogEventSi
 
         public int Count => Event.Properties.Count + 1;
 
+        // Indexed access walks a dictionary otherwise; a provider that reads by index would do it once per property.
+        private KeyValuePair<string, LogEventPropertyValue>[]? _indexed;
+
         public KeyValuePair<string, object?> this[int index] => index == Event.Properties.Count
             ? new("{OriginalFormat}", Event.MessageTemplate.Text)
-            : ToPair(Event.Properties.ElementAt(index));
+            : ToPair((_indexed ??= [.. Event.Properties])[index]);
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
         {

@@ -43,16 +43,21 @@ internal static class QuicGoPeer
     /// </summary>
     public static string Require(string? engineUnavailableReason = null)
     {
-        if (engineUnavailableReason is not null) Unavailable($"the ngtcp2 engine is unavailable: {engineUnavailableReason}");
+        if (engineUnavailableReason is not null) Unavailable("ngtcp2", $"the ngtcp2 engine is unavailable: {engineUnavailableReason}");
         return BinaryPath ?? Unavailable(
+            "quicgo",
             $"the quic-go peer binary was not found ({PathVariable} = '{Environment.GetEnvironmentVariable(PathVariable)}'; set it, or build the peer: bash tests/interop/quicgo-peer/build.sh artifacts/quicgo-peer; " +
             "it needs the Debian packages golang-go and golang-github-lucas-clemente-quic-go-dev)");
     }
 
-    private static string Unavailable(string reason)
+    /// <summary>
+    /// Fails in CI, otherwise goes through the shared rule (<see cref="Skip.UnlessAvailable"/>): fails when the run
+    /// requires <paramref name="capability"/>, skips with the reason when it does not.
+    /// </summary>
+    public static string Unavailable(string capability, string reason)
     {
-        if (IsCi) throw new InvalidOperationException($"Interop test cannot run in CI: {reason}.");
-        Skip.If(true, $"Interop test skipped locally: {reason}.");
+        if (IsCi) throw new InvalidOperationException($"This test must run in CI but cannot: {reason}.");
+        Skip.UnlessAvailable(capability, available: false, $"Skipped locally: {reason}.");
         return reason;
     }
 
