@@ -15,6 +15,13 @@ public sealed class DatagramReceived : EngineEvent, IDisposable
         Length = payload.Length;
     }
 
+    /// <summary>Takes ownership of <paramref name="rentedBuffer"/> (from <see cref="ArrayPool{T}.Shared"/>) without copying.</summary>
+    internal DatagramReceived(byte[] rentedBuffer, int length)
+    {
+        _buffer = rentedBuffer;
+        Length = length;
+    }
+
     /// <summary>How many bytes the datagram holds.</summary>
     public int Length { get; }
 

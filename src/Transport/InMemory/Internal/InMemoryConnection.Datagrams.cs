@@ -60,8 +60,10 @@ internal sealed partial class InMemoryConnection
             return;
         }
         Interlocked.Increment(ref _datagramsQueued);
-        Emit(new DatagramReceived(frame.Buffer.AsSpan(0, frame.Length)));
-        frame.ReturnBuffer();
+        // The frame's pooled buffer goes to the event as it is: the receiver returns it when it disposes the event.
+        var buffer = frame.Buffer!;
+        frame.Buffer = null;
+        Emit(new DatagramReceived(buffer, frame.Length));
     }
 
     /// <summary>The application took a datagram event off the channel: one more fits in the queue.</summary>

@@ -77,7 +77,6 @@ internal static class Ngtcp2Error
     public const int IdleClose = -248;
     public const int HandshakeTimeout = -246;
     public const int Crypto = -215;
-    public const int DropConnection = -242;
 }
 
 /// <summary>P/Invoke surface of libqa_ngtcp2_shim.so; every call is blittable.</summary>
@@ -126,9 +125,6 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "qa_conn_next_event")]
     public static partial int NextEvent(nint connection, QaEvent* evt);
-
-    [LibraryImport(Library, EntryPoint = "qa_conn_is_handshake_completed")]
-    public static partial int IsHandshakeCompleted(nint connection);
 
     [LibraryImport(Library, EntryPoint = "qa_conn_early_data_attempted")]
     public static partial int EarlyDataAttempted(nint connection);

@@ -519,6 +519,4 @@ internal sealed partial class Ngtcp2Connection
         parameters = data[(5 + length)..];
         return true;
     }
-
-    internal static string DescribeNative(nint text) => Marshal.PtrToStringUTF8(text) ?? "";
 }

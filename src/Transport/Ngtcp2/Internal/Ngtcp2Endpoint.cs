@@ -52,8 +52,6 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         get { lock (Sync) return _connections.Count; }
     }
 
-    public bool IsStopping => _stopping;
-
     public void Start() => _thread.Start();
 
     /// <summary>Adds a connection; caller holds <see cref="Sync"/>.</summary>
