@@ -24,6 +24,26 @@ public sealed class StreamSendQueueTests
     }
 
     [Fact]
+    public void A_write_that_fits_allocates_nothing_once_the_pool_and_queue_are_warm()
+    {
+        var queue = new StreamSendQueue(1024);
+        var data = new byte[64];
+        for (var i = 0; i < 100; i++) Cycle(queue, data);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) Cycle(queue, data);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        static void Cycle(StreamSendQueue queue, byte[] data)
+        {
+            var write = queue.EnqueueAsync(data, fin: false);
+            if (!write.IsCompletedSuccessfully) throw new InvalidOperationException("a write that fits must complete synchronously");
+            queue.TryDequeue(out var chunk);
+            queue.Release(chunk);
+        }
+    }
+
+    [Fact]
     public async Task A_full_buffer_blocks_the_writer_until_the_writer_loop_frees_room()
     {
         var queue = new StreamSendQueue(4);

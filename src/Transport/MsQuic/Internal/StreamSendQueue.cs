@@ -66,18 +66,27 @@ internal sealed class StreamSendQueue
     /// </summary>
     public ValueTask EnqueueAsync(ReadOnlyMemory<byte> data, bool fin)
     {
-        PendingWrite write;
+        PendingWrite? write = null;
         TaskCompletionSource<bool>? wake;
         lock (_lock)
         {
             if (_failure is not null) return ValueTask.FromException(_failure);
-            write = new PendingWrite(data, fin);
-            if (_blocked.Count == 0) Fill(write);
-            if (!write.IsCopied) _blocked.Enqueue(write);
+            // Only a write that has to wait gets an object (and a task) of its own: when there is room for all of it,
+            // the bytes are copied straight from the caller's memory and the write completes synchronously.
+            var rest = _blocked.Count == 0 ? CopyIn(data) : data;
+            if (_blocked.Count == 0 && rest.IsEmpty)
+            {
+                if (fin) _chunks.Enqueue(new SendChunk(null, 0, true));
+            }
+            else
+            {
+                write = new PendingWrite(rest, fin);
+                _blocked.Enqueue(write);
+            }
             wake = TakeDataWaiterIfReady();
         }
         wake?.TrySetResult(true);
-        return write.IsCopied ? ValueTask.CompletedTask : new ValueTask(write.Completion.Task);
+        return write is null ? ValueTask.CompletedTask : new ValueTask(write.Completion.Task);
     }
 
     /// <summary>Takes the next chunk for the writer loop; a data chunk directly followed by FIN carries it.</summary>
@@ -170,20 +179,27 @@ internal sealed class StreamSendQueue
 
     private void Fill(PendingWrite write)
     {
-        while (write.Remaining.Length > 0 && _buffered < Capacity)
-        {
-            var length = (int)Math.Min(write.Remaining.Length, Capacity - _buffered);
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
-            write.Remaining.Span[..length].CopyTo(buffer);
-            write.Remaining = write.Remaining[length..];
-            _chunks.Enqueue(new SendChunk(buffer, length, false));
-            _buffered += length;
-        }
-        if (write.Remaining.Length == 0 && !write.IsCopied)
+        write.Remaining = CopyIn(write.Remaining);
+        if (write.Remaining.IsEmpty && !write.IsCopied)
         {
             write.IsCopied = true;
             if (write.Fin) _chunks.Enqueue(new SendChunk(null, 0, true));
         }
+    }
+
+    /// <summary>Copies as much of <paramref name="data"/> into pooled chunks as the capacity allows; returns the rest.</summary>
+    private ReadOnlyMemory<byte> CopyIn(ReadOnlyMemory<byte> data)
+    {
+        while (data.Length > 0 && _buffered < Capacity)
+        {
+            var length = (int)Math.Min(data.Length, Capacity - _buffered);
+            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            data.Span[..length].CopyTo(buffer);
+            data = data[length..];
+            _chunks.Enqueue(new SendChunk(buffer, length, false));
+            _buffered += length;
+        }
+        return data;
     }
 
     private TaskCompletionSource<bool>? TakeDataWaiterIfReady()
