@@ -368,6 +368,9 @@ func resetThenDatagrams(ctx context.Context, conn *confirmedConn, o *clientOptio
 	if _, err := io.ReadAll(str); err != nil {
 		return fmt.Errorf("stream %d: read the server's half to EOF: %w", str.StreamID(), err)
 	}
+	// A quic-go server discards datagrams still queued for its reader when the
+	// connection closes; give them a moment, as for unidirectional streams.
+	time.Sleep(uniCloseLinger)
 	result("ok reset-datagrams code=%d sent=%d", o.code, o.count)
 	closeGracefully(conn, o.closeCode, o.closeReason)
 	return nil
