@@ -46,6 +46,7 @@ type clientOptions struct {
 	resetDelay    time.Duration
 	qlogDir       string
 	perSecond     int
+	awaitClose    bool
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -57,6 +58,7 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.StringVar(&o.caFile, "ca", "", "PEM file of trusted roots for the server certificate")
 	fs.StringVar(&o.serverName, "server-name", "localhost", "SNI and the name the certificate must carry")
 	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset | stop-sending-held | reset-datagrams | flows")
+	fs.BoolVar(&o.awaitClose, "await-server-close", false, "flows mode: after the RESULT line, keep the connection until the server closes it")
 	fs.IntVar(&o.perSecond, "per-second", 0, "flows mode: start this many flows at the start of each second (0: --concurrency at a time, as fast as they go)")
 	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, other modes 1)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "streams in flight at once (default: echo 1, churn 100)")

@@ -417,8 +417,18 @@ func runFlows(ctx context.Context, conn *confirmedConn, o *clientOptions, d *flo
 		return fmt.Errorf("flows: %w", err)
 	}
 	result("ok flows=%d datagrams=%d", o.streams, d.count())
-	closeGracefully(conn, o.closeCode, o.closeReason)
-	return nil
+	if !o.awaitClose {
+		closeGracefully(conn, o.closeCode, o.closeReason)
+		return nil
+	}
+	// The server decides when the flows are over (it may still be finishing
+	// them: our last acknowledgements travel after the RESULT line).
+	select {
+	case <-conn.Context().Done():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("--await-server-close: the server did not close the connection: %w", ctx.Err())
+	}
 }
 
 func runFlow(ctx context.Context, conn *confirmedConn, o *clientOptions, d *flowDatagrams, index int) error {

@@ -272,6 +272,9 @@ internal sealed class StreamSpecHost : IAsyncDisposable
     /// <summary>Closes the client's connection (application code 0).</summary>
     public ValueTask CloseClientAsync() => _client!.CloseAsync(0, "spec");
 
+    /// <summary>Closes the server's connection (application code 0), for a foreign client that waits for it.</summary>
+    public ValueTask CloseServerAsync() => _server!.CloseAsync(0, "spec");
+
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync();
