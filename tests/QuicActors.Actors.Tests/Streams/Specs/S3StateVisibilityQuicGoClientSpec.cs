@@ -146,7 +146,7 @@ public sealed class S3StateVisibilityQuicGoClientSpec(ITestOutputHelper output) 
 
         S3StateVisibilitySpec.AssertTerminalOrder(transitions, sendHalfFirst);
         await PublicationHost.AwaitStatusAsync(host.ServerActor, s => s.LiveStreams == 0);
-        var status = await PublicationHost.AwaitDatagramsAsync(host.ServerActor, s => s.ActiveFlows == 0);
+        var status = await WhileRunningAsync(client, AwaitDatagramsAsync(host.ServerActor, s => s.ActiveFlows == 0, Wait));
         Assert.Equal((1L, 1L), (status.FlowsBound, status.FlowsRemoved));
         S3StateVisibilitySpec.AssertFlowAddedAndRemovedOnce(recorder);
         await host.CloseServerAsync();
@@ -173,7 +173,7 @@ public sealed class S3StateVisibilityQuicGoClientSpec(ITestOutputHelper output) 
             "--streams", $"{Total}", "--per-second", $"{PerSecond}", "--count", "1", "--await-server-close");
         await host.AcceptServerAsync();
         var elapsed = Stopwatch.StartNew();
-        var status = await AwaitDatagramsAsync(host.ServerActor, s => s.FlowsRemoved == Total && s.ActiveFlows == 0, TimeSpan.FromSeconds(Seconds + 10));
+        var status = await WhileRunningAsync(client, AwaitDatagramsAsync(host.ServerActor, s => s.FlowsRemoved == Total && s.ActiveFlows == 0, TimeSpan.FromSeconds(Seconds + 10)));
         Assert.True(elapsed.Elapsed >= TimeSpan.FromSeconds(Seconds - 1), $"quic-go paced {Total} flows at {PerSecond} a second, yet they took only {elapsed.Elapsed}");
         Assert.Equal(Total, status.FlowsBound);
         Assert.Equal((Total, Total, 0L), (status.Sent, status.Delivered, status.Refused));
@@ -182,6 +182,19 @@ public sealed class S3StateVisibilityQuicGoClientSpec(ITestOutputHelper output) 
         Assert.Equal(Total, connection.InboundBidirectionalReleased);
         await host.CloseServerAsync();
         Assert.Equal($"ok flows={Total} datagrams={Total}", (await client).AssertSucceeded());
+    }
+
+    /// <summary>
+    /// Awaits <paramref name="task"/>, failing with quic-go's output if the client, which waits for our close, ended first.
+    /// </summary>
+    private static async Task<T> WhileRunningAsync<T>(Task<QuicGoClientResult> client, Task<T> task)
+    {
+        if (await Task.WhenAny(task, client) == client && !task.IsCompleted)
+        {
+            Assert.Fail((await client).Describe("should have waited for our close"));
+        }
+
+        return await task;
     }
 
     /// <summary>Polls the datagram status until <paramref name="condition"/> holds or <paramref name="timeout"/> passes.</summary>
