@@ -45,6 +45,8 @@ type clientOptions struct {
 	uni           bool
 	resetDelay    time.Duration
 	qlogDir       string
+	perSecond     int
+	awaitClose    bool
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -55,7 +57,9 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.BoolVar(&o.insecure, "insecure", false, "do not verify the server certificate")
 	fs.StringVar(&o.caFile, "ca", "", "PEM file of trusted roots for the server certificate")
 	fs.StringVar(&o.serverName, "server-name", "localhost", "SNI and the name the certificate must carry")
-	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset")
+	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset | stop-sending-held | reset-datagrams | flows")
+	fs.BoolVar(&o.awaitClose, "await-server-close", false, "flows mode: after the RESULT line, keep the connection until the server closes it")
+	fs.IntVar(&o.perSecond, "per-second", 0, "flows mode: start this many flows at the start of each second (0: --concurrency at a time, as fast as they go)")
 	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, other modes 1)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "streams in flight at once (default: echo 1, churn 100)")
 	fs.Uint64Var(&o.code, "code", 0, "application error code to send (stop-sending: default 7, reset: default 42) or to expect (expect-*: any if unset)")
@@ -110,8 +114,10 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	case "datagrams":
 		o.datagrams = true
 	case "zero-rtt", "expect-stop-sending", "expect-reset":
+	case clientModeStopSendingHeld, clientModeResetDatagrams, clientModeFlows:
+		o.datagrams = true
 	default:
-		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset, expect-stop-sending, expect-reset", o.mode)
+		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset, expect-stop-sending, expect-reset, stop-sending-held, reset-datagrams, flows", o.mode)
 	}
 	if o.streams == 0 {
 		o.streams = defaultStreams
@@ -192,6 +198,9 @@ func runClient(args []string) (err error) {
 
 	if o.mode == "zero-rtt" {
 		return runZeroRTT(ctx, o, tlsConf)
+	}
+	if isFlowClientMode(o.mode) {
+		return runFlowClient(ctx, o, tlsConf)
 	}
 	confirmation := newHandshakeConfirmation()
 	dialed, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))

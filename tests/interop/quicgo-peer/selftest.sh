@@ -230,6 +230,50 @@ start_server datagrams-off --mode echo
 client_fails datagrams-off "${ca[@]}" --mode datagrams --count 2
 stop_server datagrams-off
 
+# --- stream-bound datagram flows (S3, stream_flows.go) ---------------------------
+start_server hold --mode hold --report-frames
+# Our STOP_SENDING(7) on a held stream is answered by quic-go's RESET_STREAM(7);
+# the only datagrams are the server's "held" signals on streams 0 and 4.
+run_client hold-stop-sending '^RESULT ok stop-sending-held code=7 reset-code=7 datagrams=0,1$' "${ca[@]}" --mode stop-sending-held
+expect_event hold-stop-sending '^EVENT frame-stop-sending id=0 code=7$'
+expect_event hold-stop-sending '^EVENT datagram-sent id=4 quarter=1$'
+run_client hold-reset-datagrams '^RESULT ok reset-datagrams code=9 sent=3$' "${ca[@]}" --mode reset-datagrams --code 9 --count 3
+expect_event hold-reset-datagrams '^EVENT frame-reset-stream id=0 code=9 final-size=32$'
+expect_event hold-reset-datagrams '^EVENT reset-received id=0 code=9$'
+expect_event hold-reset-datagrams '^EVENT datagram-received len=2$' 3
+stop_server hold
+start_server flows --mode datagrams
+run_client flows-paced '^RESULT ok flows=10 datagrams=10$' "${ca[@]}" --mode flows --streams 10 --per-second 5 --count 1
+run_client flows-no-datagrams '^RESULT ok flows=20 datagrams=0$' "${ca[@]}" --mode flows --streams 20 --concurrency 5 --count 0
+expect_event flows '^EVENT stream-eof id=[0-9]+ bytes=8$' 30
+# --await-server-close: the client prints its RESULT, then waits for the
+# server's close (here the shutdown on stdin EOF) instead of closing itself.
+# The subshell must not keep the server's stdin FIFO open.
+(
+  exec {server_fd}>&-
+  timeout 30 "$bin" client --connect "127.0.0.1:$PORT" "${ca[@]}" --mode flows --streams 2 --count 1 --await-server-close \
+    >"$work/flows-await.client.out" 2>"$work/flows-await.client.err"
+  echo "rc=$?" >>"$work/flows-await.client.out"
+) &
+await_pid=$!
+expect_event flows '^EVENT stream-eof id=[0-9]+ bytes=8$' 32
+sleep 0.3
+if kill -0 "$await_pid" 2>/dev/null; then pass "flows-await: client still connected after its flows"; else fail "flows-await: client closed by itself: $(cat "$work/flows-await.client.out" "$work/flows-await.client.err")"; fi
+stop_server flows
+wait "$await_pid"
+if grep -qx 'RESULT ok flows=2 datagrams=2' "$work/flows-await.client.out" && grep -qx 'rc=0' "$work/flows-await.client.out"; then
+  pass "flows-await: client ended with the server's close"
+else
+  fail "flows-await: $(cat "$work/flows-await.client.out" "$work/flows-await.client.err")"
+fi
+# --echo-datagrams echoes in any mode (here reset, whose streams still reset).
+start_server reset-echo-datagrams --mode reset --code 9 --echo-datagrams
+run_client reset-echo-datagrams '^RESULT ok reset-received streams=1 code=9$' "${ca[@]}" --mode expect-reset --code 9
+run_client reset-echo-datagrams-echo '^RESULT datagrams sent=2 received=2$' "${ca[@]}" --mode datagrams --count 2
+expect_event reset-echo-datagrams '^EVENT datagram-received len=100$' 2
+no_event reset-echo-datagrams '^EVENT frame-'
+stop_server reset-echo-datagrams
+
 # --- 0-RTT ------------------------------------------------------------------------
 start_server zero-rtt-accepted --mode echo --early
 run_client zero-rtt-accepted '^RESULT zero-rtt used0rtt=true reply=ping$' "${ca[@]}" --mode zero-rtt --expect-0rtt accepted

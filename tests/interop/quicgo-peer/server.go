@@ -51,6 +51,9 @@ type serverOptions struct {
 	idleTimeout time.Duration
 	watchStdin  bool
 	qlogDir     string
+	// reportFrames and echoDatagrams: see stream_flows.go.
+	reportFrames  bool
+	echoDatagrams bool
 }
 
 func parseServerOptions(args []string) (*serverOptions, error) {
@@ -61,7 +64,9 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	fs.StringVar(&o.certFile, "cert", "", "PEM certificate chain (required)")
 	fs.StringVar(&o.keyFile, "key", "", "PEM private key (required)")
 	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocols to accept, comma-separated, in preference order")
-	fs.StringVar(&mode, "mode", string(modeEcho), "echo | reply-no-eof | stop-sending | reset | datagrams")
+	fs.StringVar(&mode, "mode", string(modeEcho), "echo | reply-no-eof | stop-sending | reset | datagrams | hold")
+	fs.BoolVar(&o.reportFrames, "report-frames", false, "print an EVENT per RESET_STREAM and STOP_SENDING frame received")
+	fs.BoolVar(&o.echoDatagrams, "echo-datagrams", false, "echo every DATAGRAM frame in any mode (implies --datagrams)")
 	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7) or reset (default 42)")
 	fs.Int64Var(&o.maxStreams, "max-streams", 100, "initial_max_streams_bidi and _uni granted to the client")
 	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
@@ -81,7 +86,7 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	})
 	o.mode = serverMode(mode)
 	switch o.mode {
-	case modeEcho, modeReplyNoEOF, modeDatagrams:
+	case modeEcho, modeReplyNoEOF, modeDatagrams, modeHold:
 	case modeStopSending:
 		if !o.codeSet {
 			o.code = 7
@@ -91,9 +96,9 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 			o.code = 42
 		}
 	default:
-		return nil, fmt.Errorf("--mode %q is not one of echo, reply-no-eof, stop-sending, reset, datagrams", mode)
+		return nil, fmt.Errorf("--mode %q is not one of echo, reply-no-eof, stop-sending, reset, datagrams, hold", mode)
 	}
-	if o.mode == modeDatagrams {
+	if o.mode == modeDatagrams || o.mode == modeHold || o.echoDatagrams {
 		o.datagrams = true
 	}
 	if len(alpnList(o.alpn)) == 0 {
@@ -148,7 +153,7 @@ func runServer(args []string) error {
 		MaxIncomingUniStreams: o.maxStreams,
 		EnableDatagrams:       o.datagrams,
 		MaxIdleTimeout:        o.idleTimeout,
-		Tracer:                withQlog(closeEventTracer{}, o.qlogDir),
+		Tracer:                withQlog(withFrameEvents(closeEventTracer{}, o.reportFrames), o.qlogDir),
 	}
 
 	s := &peerServer{opts: o}
@@ -266,7 +271,7 @@ func (s *peerServer) acceptEarly(ln quic.EarlyListener) {
 func (s *peerServer) serveConn(conn quic.Connection) {
 	s.track(conn)
 	if s.opts.datagrams {
-		go receiveDatagrams(conn, s.opts.mode == modeDatagrams)
+		go receiveDatagrams(conn, s.opts.mode == modeDatagrams || s.opts.echoDatagrams)
 	}
 	go s.serveUniStreams(conn)
 	for {
@@ -276,6 +281,10 @@ func (s *peerServer) serveConn(conn quic.Connection) {
 			return
 		}
 		event("stream-accepted id=%d", str.StreamID())
+		if s.opts.mode == modeHold {
+			go serveHeldStream(conn, str)
+			continue
+		}
 		go s.serveStream(str)
 	}
 }

@@ -43,6 +43,9 @@ internal sealed class StreamSpecHost : IAsyncDisposable
     /// <summary>Where the server listens (for a foreign client).</summary>
     public EndPoint ListenEndPoint => _listener?.LocalEndPoint ?? throw new InvalidOperationException("This host has no listener.");
 
+    /// <summary>The client's engine connection under <see cref="ClientActor"/>, for a test that acts past the actors (as a peer would).</summary>
+    public IQuicEngineConnection ClientConnection => _client ?? throw new InvalidOperationException("This host has no client connection.");
+
     /// <summary>Both ends ours, on the in-memory engine on <paramref name="time"/>.</summary>
     public static Task<StreamSpecHost> StartAsync(ActorSystem system, VirtualTimeProvider time, int inboundBidirectionalLimit, LingerPolicy serverLinger,
         Func<StreamHandle, CancellationToken, Task> handler, TimeSpan? leakDeadline = null) =>
@@ -62,6 +65,53 @@ internal sealed class StreamSpecHost : IAsyncDisposable
             await host.AcceptServerAsync();
             host._client = await connecting.WaitAsync(Wait);
             host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Both ends ours on <paramref name="engine"/>, each end's connection actor settings given whole (the host sets the
+    /// connection ids; the server's <see cref="ConnectionActorSettings.InboundBidirectionalLimit"/> is also what it
+    /// advertises). <paramref name="maxDatagramFrameSize"/> above 0 enables datagrams (RFC 9221) on both ends.
+    /// </summary>
+    public static async Task<StreamSpecHost> StartAsync(ActorSystem system, SpecEngine engine, ConnectionActorSettings server, ConnectionActorSettings client,
+        int maxDatagramFrameSize = 0)
+    {
+        var host = await ListenAsync(system, engine, server, maxDatagramFrameSize);
+        try
+        {
+            var connecting = engine.ClientEngine.ConnectAsync(engine.Client(host.ListenEndPoint, new QuicTransportParameters { MaxDatagramFrameSize = maxDatagramFrameSize })).AsTask();
+            await host.AcceptServerAsync();
+            host._client = await connecting.WaitAsync(Wait);
+            host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, client with { ConnectionId = 2 }), "client");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A listener on <paramref name="engine"/> whose next connection gets a server actor with <paramref name="server"/>
+    /// (connection id 1) in <see cref="AcceptServerAsync()"/>; datagrams on when <paramref name="maxDatagramFrameSize"/> is above 0.
+    /// </summary>
+    public static async Task<StreamSpecHost> ListenAsync(ActorSystem system, SpecEngine engine, ConnectionActorSettings server, int maxDatagramFrameSize = 0)
+    {
+        var host = new StreamSpecHost(engine) { _system = system, _serverSettings = server with { ConnectionId = 1 } };
+        try
+        {
+            host._listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters
+            {
+                MaxInboundBidirectionalStreams = checked((int)server.InboundBidirectionalLimit),
+                MaxDatagramFrameSize = maxDatagramFrameSize,
+            }));
             return host;
         }
         catch
@@ -120,6 +170,26 @@ internal sealed class StreamSpecHost : IAsyncDisposable
         {
             host._client = await engine.ClientEngine.ConnectAsync(engine.Client(server)).AsTask().WaitAsync(Wait);
             host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, new ConnectionActorSettings { ConnectionId = 2 }), "client");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Only a client actor with <paramref name="client"/> (connection id 2), connected on <paramref name="engine"/> to a
+    /// foreign server at <paramref name="server"/>; datagrams on when <paramref name="maxDatagramFrameSize"/> is above 0.
+    /// </summary>
+    public static async Task<StreamSpecHost> ConnectAsync(ActorSystem system, SpecEngine engine, EndPoint server, ConnectionActorSettings client, int maxDatagramFrameSize = 0)
+    {
+        var host = new StreamSpecHost(engine) { _system = system };
+        try
+        {
+            host._client = await engine.ClientEngine.ConnectAsync(engine.Client(server, new QuicTransportParameters { MaxDatagramFrameSize = maxDatagramFrameSize })).AsTask().WaitAsync(Wait);
+            host.ClientActor = system.ActorOf(ConnectionActor.Props(host._client, client with { ConnectionId = 2 }), "client");
             return host;
         }
         catch
@@ -201,6 +271,9 @@ internal sealed class StreamSpecHost : IAsyncDisposable
 
     /// <summary>Closes the client's connection (application code 0).</summary>
     public ValueTask CloseClientAsync() => _client!.CloseAsync(0, "spec");
+
+    /// <summary>Closes the server's connection (application code 0), for a foreign client that waits for it.</summary>
+    public ValueTask CloseServerAsync() => _server!.CloseAsync(0, "spec");
 
     public async ValueTask DisposeAsync()
     {
