@@ -45,6 +45,7 @@ type clientOptions struct {
 	uni           bool
 	resetDelay    time.Duration
 	qlogDir       string
+	readDeadline  time.Duration
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -55,14 +56,15 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.BoolVar(&o.insecure, "insecure", false, "do not verify the server certificate")
 	fs.StringVar(&o.caFile, "ca", "", "PEM file of trusted roots for the server certificate")
 	fs.StringVar(&o.serverName, "server-name", "localhost", "SNI and the name the certificate must carry")
-	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset")
+	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset | abort-after-reply | bulk-echo | zero-rtt-stale-aborts")
 	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, other modes 1)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "streams in flight at once (default: echo 1, churn 100)")
 	fs.Uint64Var(&o.code, "code", 0, "application error code to send (stop-sending: default 7, reset: default 42) or to expect (expect-*: any if unset)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on the whole run")
 	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
 	fs.IntVar(&o.count, "count", 10, "datagrams to send in --mode datagrams")
-	fs.IntVar(&o.size, "size", 100, "datagram payload size in --mode datagrams")
+	fs.IntVar(&o.size, "size", 100, "datagram payload size in --mode datagrams; bytes to send in --mode bulk-echo")
+	fs.DurationVar(&o.readDeadline, "read-deadline", 500*time.Millisecond, "abort-after-reply: deadline of the read that must time out; zero-rtt-stale-aborts: how long to wait for the reply")
 	fs.IntVar(&o.minEchoes, "min-echoes", 1, "datagrams mode: fail when fewer echoes come back")
 	fs.DurationVar(&o.datagramGrace, "datagram-wait", 2*time.Second, "how long to wait for datagram echoes after the last send")
 	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt mode: accepted | rejected | any; fail on a mismatch")
@@ -109,9 +111,17 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 		}
 	case "datagrams":
 		o.datagrams = true
-	case "zero-rtt", "expect-stop-sending", "expect-reset":
+	case "abort-after-reply":
+		if !o.codeSet {
+			o.code = defaultAbortCode
+		}
+	case "zero-rtt-stale-aborts":
+		if !o.codeSet {
+			o.code = defaultStaleAbortCode
+		}
+	case "zero-rtt", "bulk-echo", "expect-stop-sending", "expect-reset":
 	default:
-		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset, expect-stop-sending, expect-reset", o.mode)
+		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset, expect-stop-sending, expect-reset, abort-after-reply, bulk-echo, zero-rtt-stale-aborts", o.mode)
 	}
 	if o.streams == 0 {
 		o.streams = defaultStreams
@@ -193,6 +203,9 @@ func runClient(args []string) (err error) {
 	if o.mode == "zero-rtt" {
 		return runZeroRTT(ctx, o, tlsConf)
 	}
+	if o.mode == "zero-rtt-stale-aborts" {
+		return runZeroRTTStaleAborts(ctx, o, tlsConf)
+	}
 	confirmation := newHandshakeConfirmation()
 	dialed, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
 	if err != nil {
@@ -242,6 +255,10 @@ func runClient(args []string) (err error) {
 		return expectStopSending(ctx, conn, o)
 	case "expect-reset":
 		return expectReset(ctx, conn, o)
+	case "abort-after-reply":
+		return abortAfterReply(ctx, conn, o)
+	case "bulk-echo":
+		return bulkEcho(ctx, conn, o)
 	}
 	return nil
 }
