@@ -46,6 +46,7 @@ type clientOptions struct {
 	resetDelay    time.Duration
 	qlogDir       string
 	readDeadline  time.Duration
+	stopOK        bool
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -69,6 +70,7 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.DurationVar(&o.datagramGrace, "datagram-wait", 2*time.Second, "how long to wait for datagram echoes after the last send")
 	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt mode: accepted | rejected | any; fail on a mismatch")
 	fs.IntVar(&o.replyPrefix, "reply-prefix", 0, "echo/churn: expect only the first N bytes of the request back (32 for a reply-no-eof server); 0 expects all 64")
+	fs.BoolVar(&o.stopOK, "accept-stop-sending", false, "echo/churn: a STOP_SENDING from the server on the request is fine if the reply comes back whole")
 	fs.BoolVar(&o.uni, "uni", false, "echo/churn: open unidirectional streams (write 64 B + FIN, no reply) instead of bidirectional ones")
 	fs.DurationVar(&o.resetDelay, "reset-delay", 0, "reset mode: pause between the write and CancelWrite, so the bytes leave before the RESET_STREAM")
 	fs.BoolVar(&o.forceEarly, "force-early-data", false, "zero-rtt mode: offer early data even on a ticket that does not allow it, as GnuTLS does")
@@ -178,7 +180,7 @@ func (o *clientOptions) quicConfig(confirmation *handshakeConfirmation) *quic.Co
 
 // streamKind is what echo and churn do per stream.
 func (o *clientOptions) streamKind() streamKind {
-	return streamKind{uni: o.uni, replyPrefix: o.replyPrefix}
+	return streamKind{uni: o.uni, replyPrefix: o.replyPrefix, stopOK: o.stopOK}
 }
 
 func runClient(args []string) (err error) {
