@@ -48,7 +48,7 @@ public sealed class S1BidirectionalCloseQuicGoServerSpec(ITestOutputHelper outpu
         var status = await AwaitClientStatusAsync(host, s => s.LiveStreams == 0);
         Assert.Equal(0, status.WaitingOpens);
         Assert.Empty(status.InvariantViolations);
-        Assert.Equal(Limit, server.EventsNamed("stream-accepted").Count);
+        Assert.Equal(Limit, (await server.WaitForEventsAsync("stream-accepted", Limit)).Count);
         Assert.Empty(server.EventsNamed("stream-eof"));
     }
 
@@ -73,7 +73,7 @@ public sealed class S1BidirectionalCloseQuicGoServerSpec(ITestOutputHelper outpu
         Assert.Equal(0, final.WaitingOpens);
         Assert.True(maxLive <= 4, $"at most a few client streams may be live at once; saw {maxLive}");
         // Stream 1000 could be opened only because quic-go had returned at least 900 slots.
-        Assert.Equal(Streams, server.EventsNamed("stream-accepted").Count);
+        Assert.Equal(Streams, (await server.WaitForEventsAsync("stream-accepted", Streams)).Count);
     }
 
     private static async Task RunOneStreamAsync(StreamSpecHost host, int index, int replyLength)

@@ -108,8 +108,8 @@ public sealed class S4ZeroRttRejectionQuicGoClientSpec(ITestOutputHelper output)
 
         public static async Task<RecordingServer> StartAsync(ActorSystem system, EarlyDataPolicy earlyData)
         {
-            var engine = SpecEngine.Ngtcp2();
             QuicGoPeer.Require();
+            var engine = SpecEngine.Ngtcp2();
             var listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters(), earlyData));
             return new RecordingServer(system, engine, listener);
         }
