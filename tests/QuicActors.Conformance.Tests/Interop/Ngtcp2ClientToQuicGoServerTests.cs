@@ -125,6 +125,47 @@ public sealed class Ngtcp2ClientToQuicGoServerTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Our_writer_blocks_while_quic_go_does_not_read_and_resumes_when_it_does()
+    {
+        // quic-go grants a fixed 16 KiB stream window and starts reading a stream only a second after accepting it.
+        var server = await StartServerAsync("echo", "--stream-window", "16384", "--read-delay", "1s");
+        var (client, events) = await ConnectAsync(ClientOptions(server.EndPoint, new QuicTransportParameters { StreamSendBufferSize = 4 * 1024 }));
+        var id = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
+        var payload = new byte[64 * 1024];
+        new Random(7).NextBytes(payload);
+
+        var write = client.WriteAsync(id, payload, fin: true).AsTask();
+        await Task.Delay(500);
+        Assert.False(write.IsCompleted, "64 KiB cannot fit quic-go's 16 KiB window and our 4 KiB send buffer before quic-go reads");
+        Assert.Empty(server.EventsNamed("stream-eof"));
+
+        // Once quic-go reads, its MAX_STREAM_DATA updates let the rest through.
+        await write.WaitAsync(Wait);
+        Assert.Equal(payload, await events.ReadToEndAsync(id));
+        var eof = await server.WaitForEventAsync("stream-eof");
+        Assert.Equal(payload.Length, eof.Long("bytes"));
+    }
+
+    [SkippableFact]
+    public async Task Our_unidirectional_streams_are_read_by_quic_go_to_their_fin()
+    {
+        var server = await StartServerAsync("echo");
+        var (client, _) = await ConnectAsync(ClientOptions(server.EndPoint));
+        var ids = new List<QuicStreamId>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await client.OpenStreamAsync(StreamDirection.Unidirectional).AsTask().WaitAsync(Wait);
+            await client.WriteAsync(id, Request(i), fin: true);
+            ids.Add(id);
+        }
+
+        Assert.Equal([2, 6, 10], ids.Select(i => i.Value));
+        var eofs = await server.WaitForEventsAsync("stream-eof", 3);
+        Assert.Equal(["10", "2", "6"], eofs.Select(e => e["id"]).Order(StringComparer.Ordinal));
+        Assert.All(eofs, e => Assert.Equal(64, e.Long("bytes")));
+    }
+
+    [SkippableFact]
     public async Task Server_stop_sending_reaches_us_with_its_code_and_its_fin_follows()
     {
         var server = await StartServerAsync("stop-sending", "--code", "7");

@@ -1,4 +1,5 @@
 using System.Net;
+using QuicActors.Conformance.Tests.Harness;
 using QuicActors.Conformance.Tests.Interop.Peer;
 using QuicActors.Streams;
 using QuicActors.Transport;
@@ -144,6 +145,51 @@ public sealed class QuicGoClientToNgtcp2ServerTests(ITestOutputHelper output) : 
         Assert.InRange(status.InboundBidirectionalReleased, streams - limit, streams);
         Assert.Equal(limit, status.InboundBidirectionalInUse + status.InboundBidirectionalAvailable);
         Assert.Empty(status.InvariantViolations);
+    }
+
+    [SkippableFact]
+    public async Task A_quic_go_writer_blocks_on_our_stream_window_until_we_consume()
+    {
+        const int window = 16 * 1024;
+        const int size = 64 * 1024;
+        var listener = await ListenAsync(new QuicTransportParameters { StreamReceiveWindow = window });
+        _cleanup.Add(listener);
+        var client = QuicGoClient.RunAsync(listener.LocalEndPoint, "bulk-echo", ClientTimeout, "--size", $"{size}");
+        using var accept = new CancellationTokenSource(Wait);
+        var connection = await listener.AcceptConnectionAsync(accept.Token);
+        _cleanup.Add(connection);
+        var events = new ConnectionEvents(connection, Wait, autoConsume: false);
+        _cleanup.Add(events);
+
+        var id = (await events.NextAsync<PeerStreamOpened>()).StreamId;
+        await events.ReadAtLeastAsync(id, window);
+        await Task.Delay(300);
+        // quic-go may not send past the window we granted, however long it waits.
+        Assert.Equal(window, events.BytesReceived(id));
+        Assert.False(client.IsCompleted);
+
+        long consumed = 0;
+        while (consumed < size)
+        {
+            var received = await events.ReadAtLeastAsync(id, consumed + 1);
+            connection.Consume(id, (int)(received.Length - consumed));
+            consumed = received.Length;
+        }
+        var request = await events.ReadToEndAsync(id);
+        Assert.Equal(size, request.Length);
+        await connection.WriteAsync(id, request, fin: true);
+        Assert.Equal($"ok bulk-echo bytes={size}", (await client).AssertSucceeded());
+    }
+
+    [SkippableFact]
+    public async Task Quic_go_datagrams_to_our_server_without_them_are_refused()
+    {
+        var (script, endPoint) = await ServeAsync(EngineServerMode.Echo);
+        var run = await QuicGoClient.RunAsync(endPoint, "datagrams", ClientTimeout, "--count", "2");
+        Assert.True(run.ExitCode != 0, run.Describe("should have failed: our server did not enable datagrams"));
+        Assert.Contains("did not enable DATAGRAM frames", run.Stderr, StringComparison.Ordinal);
+        script.ThrowIfFailed();
+        Assert.Empty(script.Events.OfType<DatagramReceived>());
     }
 
     [SkippableFact]

@@ -47,6 +47,8 @@ type clientOptions struct {
 	qlogDir       string
 	perSecond     int
 	awaitClose    bool
+	readDeadline  time.Duration
+	stopOK        bool
 }
 
 func parseClientOptions(args []string) (*clientOptions, error) {
@@ -57,7 +59,7 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.BoolVar(&o.insecure, "insecure", false, "do not verify the server certificate")
 	fs.StringVar(&o.caFile, "ca", "", "PEM file of trusted roots for the server certificate")
 	fs.StringVar(&o.serverName, "server-name", "localhost", "SNI and the name the certificate must carry")
-	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset | stop-sending-held | reset-datagrams | flows")
+	fs.StringVar(&o.mode, "mode", "echo", "echo | churn | datagrams | zero-rtt | stop-sending | reset | expect-stop-sending | expect-reset | stop-sending-held | reset-datagrams | flows | abort-after-reply | bulk-echo | zero-rtt-stale-aborts")
 	fs.BoolVar(&o.awaitClose, "await-server-close", false, "flows mode: after the RESULT line, keep the connection until the server closes it")
 	fs.IntVar(&o.perSecond, "per-second", 0, "flows mode: start this many flows at the start of each second (0: --concurrency at a time, as fast as they go)")
 	fs.IntVar(&o.streams, "streams", 0, "streams to open (default: echo 10, churn 10000, other modes 1)")
@@ -66,11 +68,13 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound on the whole run")
 	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
 	fs.IntVar(&o.count, "count", 10, "datagrams to send in --mode datagrams")
-	fs.IntVar(&o.size, "size", 100, "datagram payload size in --mode datagrams")
+	fs.IntVar(&o.size, "size", 100, "datagram payload size in --mode datagrams; bytes to send in --mode bulk-echo")
+	fs.DurationVar(&o.readDeadline, "read-deadline", 500*time.Millisecond, "abort-after-reply: deadline of the read that must time out; zero-rtt-stale-aborts: how long to wait for the reply")
 	fs.IntVar(&o.minEchoes, "min-echoes", 1, "datagrams mode: fail when fewer echoes come back")
 	fs.DurationVar(&o.datagramGrace, "datagram-wait", 2*time.Second, "how long to wait for datagram echoes after the last send")
 	fs.StringVar(&o.expect0RTT, "expect-0rtt", "any", "zero-rtt mode: accepted | rejected | any; fail on a mismatch")
 	fs.IntVar(&o.replyPrefix, "reply-prefix", 0, "echo/churn: expect only the first N bytes of the request back (32 for a reply-no-eof server); 0 expects all 64")
+	fs.BoolVar(&o.stopOK, "accept-stop-sending", false, "echo/churn: a STOP_SENDING from the server on the request is fine if the reply comes back whole")
 	fs.BoolVar(&o.uni, "uni", false, "echo/churn: open unidirectional streams (write 64 B + FIN, no reply) instead of bidirectional ones")
 	fs.DurationVar(&o.resetDelay, "reset-delay", 0, "reset mode: pause between the write and CancelWrite, so the bytes leave before the RESET_STREAM")
 	fs.BoolVar(&o.forceEarly, "force-early-data", false, "zero-rtt mode: offer early data even on a ticket that does not allow it, as GnuTLS does")
@@ -113,11 +117,19 @@ func parseClientOptions(args []string) (*clientOptions, error) {
 		}
 	case "datagrams":
 		o.datagrams = true
-	case "zero-rtt", "expect-stop-sending", "expect-reset":
+	case "abort-after-reply":
+		if !o.codeSet {
+			o.code = defaultAbortCode
+		}
+	case "zero-rtt-stale-aborts":
+		if !o.codeSet {
+			o.code = defaultStaleAbortCode
+		}
+	case "zero-rtt", "bulk-echo", "expect-stop-sending", "expect-reset":
 	case clientModeStopSendingHeld, clientModeResetDatagrams, clientModeFlows:
 		o.datagrams = true
 	default:
-		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset, expect-stop-sending, expect-reset, stop-sending-held, reset-datagrams, flows", o.mode)
+		return nil, fmt.Errorf("--mode %q is not one of echo, churn, datagrams, zero-rtt, stop-sending, reset, expect-stop-sending, expect-reset, stop-sending-held, reset-datagrams, flows, abort-after-reply, bulk-echo, zero-rtt-stale-aborts", o.mode)
 	}
 	if o.streams == 0 {
 		o.streams = defaultStreams
@@ -174,7 +186,7 @@ func (o *clientOptions) quicConfig(confirmation *handshakeConfirmation) *quic.Co
 
 // streamKind is what echo and churn do per stream.
 func (o *clientOptions) streamKind() streamKind {
-	return streamKind{uni: o.uni, replyPrefix: o.replyPrefix}
+	return streamKind{uni: o.uni, replyPrefix: o.replyPrefix, stopOK: o.stopOK}
 }
 
 func runClient(args []string) (err error) {
@@ -201,6 +213,9 @@ func runClient(args []string) (err error) {
 	}
 	if isFlowClientMode(o.mode) {
 		return runFlowClient(ctx, o, tlsConf)
+	}
+	if o.mode == "zero-rtt-stale-aborts" {
+		return runZeroRTTStaleAborts(ctx, o, tlsConf)
 	}
 	confirmation := newHandshakeConfirmation()
 	dialed, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
@@ -251,6 +266,10 @@ func runClient(args []string) (err error) {
 		return expectStopSending(ctx, conn, o)
 	case "expect-reset":
 		return expectReset(ctx, conn, o)
+	case "abort-after-reply":
+		return abortAfterReply(ctx, conn, o)
+	case "bulk-echo":
+		return bulkEcho(ctx, conn, o)
 	}
 	return nil
 }

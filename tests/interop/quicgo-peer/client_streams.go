@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -32,6 +33,10 @@ func echoPayload(index int) []byte {
 type streamKind struct {
 	uni         bool
 	replyPrefix int
+	// stopOK accepts the server's STOP_SENDING on the request (a handler
+	// that aborts reading once it has what it needs) as long as the reply
+	// comes back whole.
+	stopOK bool
 }
 
 var bidiEcho = streamKind{}
@@ -78,7 +83,7 @@ func (k streamKind) run(ctx context.Context, conn quic.Connection, index int) er
 	if k.uni {
 		return sendUni(ctx, conn, index)
 	}
-	return echoOneExpecting(ctx, conn, index, k.replyPrefix)
+	return echoOneKind(ctx, conn, index, k)
 }
 
 func echoOne(ctx context.Context, conn quic.Connection, index int) error {
@@ -108,6 +113,12 @@ func sendUni(ctx context.Context, conn quic.Connection, index int) error {
 // echoOneExpecting runs one echo; replyPrefix > 0 expects only that many
 // leading bytes of the request back.
 func echoOneExpecting(ctx context.Context, conn quic.Connection, index int, replyPrefix int) error {
+	return echoOneKind(ctx, conn, index, streamKind{replyPrefix: replyPrefix})
+}
+
+// echoOneKind runs one bidirectional echo as k says.
+func echoOneKind(ctx context.Context, conn quic.Connection, index int, k streamKind) error {
+	replyPrefix := k.replyPrefix
 	str, err := conn.OpenStreamSync(ctx)
 	if err != nil {
 		return fmt.Errorf("stream #%d: open: %w", index, err)
@@ -119,7 +130,7 @@ func echoOneExpecting(ctx context.Context, conn quic.Connection, index int, repl
 	if _, err := str.Write(payload); err != nil {
 		return fmt.Errorf("stream %d: write: %w", str.StreamID(), err)
 	}
-	if err := str.Close(); err != nil {
+	if err := str.Close(); err != nil && !(k.stopOK && stoppedByPeer(str)) {
 		return fmt.Errorf("stream %d: close: %w", str.StreamID(), err)
 	}
 	reply, err := io.ReadAll(str)
@@ -296,4 +307,16 @@ func exchangeDatagrams(ctx context.Context, conn *confirmedConn, o *clientOption
 		return fmt.Errorf("%d of %d datagrams were echoed, --min-echoes is %d", got, o.count, o.minEchoes)
 	}
 	return nil
+}
+
+// stoppedByPeer says whether the peer's STOP_SENDING cancelled str's send
+// half. quic-go 0.29 answers it with RESET_STREAM even after Write, and when
+// it arrives between Write and Close (the server read the whole request from
+// a packet sent before Close and stopped reading), Close fails with a plain
+// error; a further Write returns the cancellation error, a *StreamError only
+// when the peer caused it (a local CancelWrite gives a plain error).
+func stoppedByPeer(str quic.Stream) bool {
+	_, err := str.Write([]byte{0})
+	var streamErr *quic.StreamError
+	return errors.As(err, &streamErr)
 }

@@ -56,27 +56,9 @@ func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) (err
 	cache := newNotifyingSessionCache(o.forceEarly)
 	tlsConf.ClientSessionCache = cache
 
-	firstConfirmation := newHandshakeConfirmation()
-	firstDialed, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig(firstConfirmation))
-	if err != nil {
-		return fmt.Errorf("first connection to %s: %w", o.connect, err)
+	if err := obtainTicket(ctx, o, tlsConf, cache); err != nil {
+		return err
 	}
-	first := &confirmedConn{Connection: firstDialed, confirmed: firstConfirmation.confirmed}
-	if err := echoOne(ctx, first, 0); err != nil {
-		_ = first.CloseWithError(1, "echo failed")
-		return fmt.Errorf("first connection: %w", err)
-	}
-	select {
-	case <-cache.stored:
-	case <-ctx.Done():
-		_ = first.CloseWithError(1, "no ticket")
-		return errors.New("the server sent no session ticket on the first connection")
-	}
-	if cache.forceErr != nil {
-		_ = first.CloseWithError(1, "cannot force early data")
-		return fmt.Errorf("--force-early-data: %w", cache.forceErr)
-	}
-	closeGracefully(first, 0, "ticket obtained")
 
 	confirmation := newHandshakeConfirmation()
 	conn, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
@@ -151,4 +133,31 @@ func pingOn(ctx context.Context, conn quic.Connection, sync bool) ([]byte, error
 		return nil, fmt.Errorf("stream %d: read: %w", str.StreamID(), err)
 	}
 	return reply, nil
+}
+
+// obtainTicket runs one full connection (an echo) and waits until cache holds
+// the server's session ticket.
+func obtainTicket(ctx context.Context, o *clientOptions, tlsConf *tls.Config, cache *notifyingSessionCache) error {
+	firstConfirmation := newHandshakeConfirmation()
+	firstDialed, err := quic.DialAddrContext(ctx, o.connect, tlsConf, o.quicConfig(firstConfirmation))
+	if err != nil {
+		return fmt.Errorf("first connection to %s: %w", o.connect, err)
+	}
+	first := &confirmedConn{Connection: firstDialed, confirmed: firstConfirmation.confirmed}
+	if err := echoOne(ctx, first, 0); err != nil {
+		_ = first.CloseWithError(1, "echo failed")
+		return fmt.Errorf("first connection: %w", err)
+	}
+	select {
+	case <-cache.stored:
+	case <-ctx.Done():
+		_ = first.CloseWithError(1, "no ticket")
+		return errors.New("the server sent no session ticket on the first connection")
+	}
+	if cache.forceErr != nil {
+		_ = first.CloseWithError(1, "cannot force early data")
+		return fmt.Errorf("--force-early-data: %w", cache.forceErr)
+	}
+	closeGracefully(first, 0, "ticket obtained")
+	return nil
 }

@@ -194,6 +194,30 @@ no_event reply-no-eof '^EVENT stream-eof'
 client_fails reply-no-eof-credit "${ca[@]}" --mode echo --streams 4 --reply-prefix 32 --timeout 1s
 stop_server reply-no-eof
 
+# --- reply-stop-reading (S1 handler c) ------------------------------------------
+# Reads half the request, stops reading, replies: quic-go still completes each
+# stream once the reply's FIN is acknowledged, so credit comes back.
+start_server reply-stop-reading --mode reply-stop-reading --max-streams 3
+run_client reply-stop-reading '^RESULT ok streams=12$' "${ca[@]}" --mode echo --streams 12 --reply-prefix 32 --accept-stop-sending
+expect_event reply-stop-reading '^EVENT stop-sending-sent id=[0-9]+ code=5$' 12
+stop_server reply-stop-reading
+
+# --- reply-once + abort-after-reply (S5) -------------------------------------------
+start_server reply-once --mode reply-once
+run_client reply-once '^RESULT ok abort-after-reply stream=0 reply=5 timeout-ms=[0-9]+ code=9$' "${ca[@]}" --mode abort-after-reply --read-deadline 300ms
+expect_event reply-once '^EVENT reset-received id=0 code=9$'
+expect_event reply-once '^EVENT stop-sending-received id=0 code=9$'
+expect_event reply-once '^EVENT stream-eof id=4 bytes=64$'
+# reply-once is an echo for a client that sends its FIN.
+run_client reply-once-echo '^RESULT ok streams=2$' "${ca[@]}" --mode echo --streams 2
+stop_server reply-once
+
+# --- flow control: --stream-window, --read-delay, bulk-echo -------------------------
+start_server window --mode echo --stream-window 16384 --read-delay 200ms
+run_client window '^RESULT ok bulk-echo bytes=100000$' "${ca[@]}" --mode bulk-echo --size 100000
+expect_event window '^EVENT stream-eof id=0 bytes=100000$'
+stop_server window
+
 # --- stop-sending --------------------------------------------------------------
 start_server stop-sending --mode stop-sending --code 9
 run_client stop-sending '^RESULT ok stop-sending-received streams=2 code=9$' "${ca[@]}" --mode expect-stop-sending --streams 2 --code 9
@@ -303,6 +327,14 @@ no_event zero-rtt-not-early '^EVENT conn-closed code=transport:'
 client_fails zero-rtt-forced-not-early "${ca[@]}" --mode zero-rtt --force-early-data
 expect_event zero-rtt-forced-not-early '^EVENT conn-closed code=transport:366 remote=false reason=CRYPTO_ERROR \(0x16e\): tls: client sent unexpected early data$'
 stop_server zero-rtt-not-early
+
+# quic-go 0.29 keeps one connection across a 0-RTT rejection and only swaps
+# its stream maps: aborting the rejected early stream sends STOP_SENDING and
+# RESET_STREAM for stream 0 of the 1-RTT connection, which resets the new stream 0.
+start_server zero-rtt-stale --mode echo --reject-early
+run_client zero-rtt-stale '^RESULT zero-rtt-stale-aborts stream=0 reset=42$' "${ca[@]}" --mode zero-rtt-stale-aborts --read-deadline 2s
+expect_event zero-rtt-stale '^EVENT reset-received id=0 code=42$'
+stop_server zero-rtt-stale
 
 # The same forced offer is fine where tickets do allow early data.
 start_server zero-rtt-forced-early --mode echo --early

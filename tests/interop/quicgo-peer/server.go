@@ -54,6 +54,10 @@ type serverOptions struct {
 	// reportFrames and echoDatagrams: see stream_flows.go.
 	reportFrames  bool
 	echoDatagrams bool
+
+	// Flow control: a fixed stream window and a pause before reading.
+	streamWindow int64
+	readDelay    time.Duration
 }
 
 func parseServerOptions(args []string) (*serverOptions, error) {
@@ -64,10 +68,12 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	fs.StringVar(&o.certFile, "cert", "", "PEM certificate chain (required)")
 	fs.StringVar(&o.keyFile, "key", "", "PEM private key (required)")
 	fs.StringVar(&o.alpn, "alpn", "quic-actors-test", "ALPN protocols to accept, comma-separated, in preference order")
-	fs.StringVar(&mode, "mode", string(modeEcho), "echo | reply-no-eof | stop-sending | reset | datagrams | hold")
+	fs.StringVar(&mode, "mode", string(modeEcho), "echo | reply-no-eof | reply-stop-reading | reply-once | stop-sending | reset | datagrams | hold")
 	fs.BoolVar(&o.reportFrames, "report-frames", false, "print an EVENT per RESET_STREAM and STOP_SENDING frame received")
 	fs.BoolVar(&o.echoDatagrams, "echo-datagrams", false, "echo every DATAGRAM frame in any mode (implies --datagrams)")
-	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7) or reset (default 42)")
+	fs.Uint64Var(&o.code, "code", 0, "application error code for stop-sending (default 7), reply-stop-reading (default 5) or reset (default 42)")
+	fs.Int64Var(&o.streamWindow, "stream-window", 0, "stream receive window in bytes, fixed (0: quic-go's default, auto-tuned)")
+	fs.DurationVar(&o.readDelay, "read-delay", 0, "echo mode: wait this long before reading each bidirectional stream")
 	fs.Int64Var(&o.maxStreams, "max-streams", 100, "initial_max_streams_bidi and _uni granted to the client")
 	fs.BoolVar(&o.datagrams, "datagrams", false, "enable DATAGRAM frames (implied by --mode datagrams)")
 	fs.BoolVar(&o.early, "early", false, "listen with ListenAddrEarly: issue 0-RTT-capable tickets and accept 0-RTT")
@@ -86,7 +92,7 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 	})
 	o.mode = serverMode(mode)
 	switch o.mode {
-	case modeEcho, modeReplyNoEOF, modeDatagrams, modeHold:
+	case modeEcho, modeReplyNoEOF, modeReplyOnce, modeDatagrams, modeHold:
 	case modeStopSending:
 		if !o.codeSet {
 			o.code = 7
@@ -95,8 +101,12 @@ func parseServerOptions(args []string) (*serverOptions, error) {
 		if !o.codeSet {
 			o.code = 42
 		}
+	case modeReplyStopReading:
+		if !o.codeSet {
+			o.code = defaultStopReadingCode
+		}
 	default:
-		return nil, fmt.Errorf("--mode %q is not one of echo, reply-no-eof, stop-sending, reset, datagrams, hold", mode)
+		return nil, fmt.Errorf("--mode %q is not one of echo, reply-no-eof, reply-stop-reading, reply-once, stop-sending, reset, datagrams, hold", mode)
 	}
 	if o.mode == modeDatagrams || o.mode == modeHold || o.echoDatagrams {
 		o.datagrams = true
@@ -154,6 +164,10 @@ func runServer(args []string) error {
 		EnableDatagrams:       o.datagrams,
 		MaxIdleTimeout:        o.idleTimeout,
 		Tracer:                withQlog(withFrameEvents(closeEventTracer{}, o.reportFrames), o.qlogDir),
+	}
+	if o.streamWindow > 0 {
+		quicConf.InitialStreamReceiveWindow = uint64(o.streamWindow)
+		quicConf.MaxStreamReceiveWindow = uint64(o.streamWindow)
 	}
 
 	s := &peerServer{opts: o}
@@ -319,6 +333,7 @@ func (s *peerServer) serveStream(str quic.Stream) {
 	id := int64(str.StreamID())
 	switch s.opts.mode {
 	case modeEcho, modeDatagrams:
+		time.Sleep(s.opts.readDelay)
 		data, err := io.ReadAll(str)
 		if err != nil {
 			reportReadError(id, err)
@@ -328,6 +343,10 @@ func (s *peerServer) serveStream(str quic.Stream) {
 		}
 		event("stream-eof id=%d bytes=%d", id, len(data))
 		writeAndClose(str, data)
+	case modeReplyStopReading:
+		serveReplyStopReading(str, s.opts.code)
+	case modeReplyOnce:
+		serveReplyOnce(str)
 	case modeReplyNoEOF:
 		request, err := readUpTo(str, replyNoEOFReadSize)
 		if err != nil {

@@ -122,7 +122,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connection.Tell(new WriteCommand(Stamp, data, completeWrites, completion), ActorRefs.NoSender);
+        _connection.Tell(new WriteCommand(Stamp, data, completeWrites, completion) { Origin = this }, ActorRefs.NoSender);
         return completion.Task;
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Threading.Channels;
 using QuicActors.Streams;
 using QuicActors.Transport;
 using QuicActors.Transport.Events;
@@ -31,7 +29,7 @@ public sealed class OpenAcrossRejectionSpec(ITestOutputHelper output) : TestKit(
         // No relay: on loopback the rejection reaches the engine at once, before anything is opened.
         var accept = listener.AcceptConnectionAsync().AsTask();
         await using var resumed = await engine.ClientEngine.ConnectAsync(options with { ResumptionTicket = ticket, EnableEarlyData = true }).AsTask().WaitAsync(Wait);
-        await using var gated = new RejectionGate(resumed);
+        await using var gated = new EarlyDataRejectionGate(resumed);
         var client = Sys.ActorOf(ConnectionActor.Props(gated, new ConnectionActorSettings { ConnectionId = 1, InitialOutboundBidirectionalCredit = 100 }), "client");
 
         await gated.RejectionSeen.WaitAsync(Wait);
@@ -72,83 +70,6 @@ public sealed class OpenAcrossRejectionSpec(ITestOutputHelper output) : TestKit(
             var e = await connection.Events.ReadAsync(timeout.Token);
             if (e is T t) return t;
             (e as IDisposable)?.Dispose();
-        }
-    }
-
-    /// <summary>Passes everything through, but holds <see cref="EarlyDataRejected"/> and what follows until released.</summary>
-    private sealed class RejectionGate : IQuicEngineConnection
-    {
-        private readonly IQuicEngineConnection _inner;
-        private readonly Channel<EngineEvent> _events = Channel.CreateUnbounded<EngineEvent>();
-        private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly Task _pump;
-
-        public RejectionGate(IQuicEngineConnection inner)
-        {
-            _inner = inner;
-            _pump = Task.Run(PumpAsync);
-        }
-
-        public Task RejectionSeen => _seen.Task;
-
-        public QuicConnectionRole Role => _inner.Role;
-
-        public EndPoint LocalEndPoint => _inner.LocalEndPoint;
-
-        public EndPoint RemoteEndPoint => _inner.RemoteEndPoint;
-
-        public string? ApplicationProtocol => _inner.ApplicationProtocol;
-
-        public ChannelReader<EngineEvent> Events => _events.Reader;
-
-        public bool IsEarlyDataRejected => _inner.IsEarlyDataRejected;
-
-        public Task<ConnectionCloseInfo> Closed => _inner.Closed;
-
-        public int MaxDatagramSize => _inner.MaxDatagramSize;
-
-        public void Release() => _released.TrySetResult();
-
-        public ValueTask<QuicStreamId> OpenStreamAsync(StreamDirection direction, CancellationToken cancellationToken = default) => _inner.OpenStreamAsync(direction, cancellationToken);
-
-        public bool TryOpenStream(StreamDirection direction, out QuicStreamId streamId) => _inner.TryOpenStream(direction, out streamId);
-
-        public ValueTask WriteAsync(QuicStreamId streamId, ReadOnlyMemory<byte> data, bool fin) => _inner.WriteAsync(streamId, data, fin);
-
-        public bool ResetStream(QuicStreamId streamId, long applicationErrorCode) => _inner.ResetStream(streamId, applicationErrorCode);
-
-        public bool StopSending(QuicStreamId streamId, long applicationErrorCode) => _inner.StopSending(streamId, applicationErrorCode);
-
-        public void Consume(QuicStreamId streamId, int bytes) => _inner.Consume(streamId, bytes);
-
-        public void ReleaseStream(QuicStreamId streamId) => _inner.ReleaseStream(streamId);
-
-        public bool SendDatagram(ReadOnlySpan<byte> payload) => _inner.SendDatagram(payload);
-
-        public ValueTask CloseAsync(long applicationErrorCode, string reason = "") => _inner.CloseAsync(applicationErrorCode, reason);
-
-        public async ValueTask DisposeAsync()
-        {
-            Release();
-            await _inner.DisposeAsync();
-            await _pump.WaitAsync(Wait);
-        }
-
-        private async Task PumpAsync()
-        {
-            await foreach (var e in _inner.Events.ReadAllAsync())
-            {
-                if (e is EarlyDataRejected)
-                {
-                    _seen.TrySetResult();
-                    await _released.Task;
-                }
-
-                await _events.Writer.WriteAsync(e);
-            }
-
-            _events.Writer.TryComplete();
         }
     }
 }

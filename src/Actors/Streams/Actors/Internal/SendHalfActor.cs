@@ -112,7 +112,7 @@ internal sealed class SendHalfActor : ActorBase
         }
         catch (QuicTransportException ex)
         {
-            command.Fail(ex);
+            command.Fail(StaleIfDiscardedEarly(ex, _connection, _stamp));
             return;
         }
 
@@ -125,13 +125,13 @@ internal sealed class SendHalfActor : ActorBase
             // Remember the caller so an abort can fail it at once rather than when the engine gets round to it.
             _pendingWrites.RemoveAll(static c => c.Task.IsCompleted);
             _pendingWrites.Add(command.Completion);
-            _ = CompleteWhenWrittenAsync(write, command.Completion);
+            _ = CompleteWhenWrittenAsync(write, command.Completion, _connection, _stamp);
         }
 
         StopIfTerminal();
     }
 
-    private static async Task CompleteWhenWrittenAsync(ValueTask write, TaskCompletionSource completion)
+    private static async Task CompleteWhenWrittenAsync(ValueTask write, TaskCompletionSource completion, IQuicEngineConnection connection, StreamHandleStamp stamp)
     {
         try
         {
@@ -143,11 +143,27 @@ internal sealed class SendHalfActor : ActorBase
             // A local abort fails the write first, on the actor's thread; an engine-side abort of a waiting write is the peer's.
             completion.TrySetException(new StreamAbortedException(StreamHalf.Send, code, byPeer: true));
         }
+        catch (QuicTransportException ex)
+        {
+            completion.TrySetException(StaleIfDiscardedEarly(ex, connection, stamp));
+        }
         catch (Exception ex)
         {
             completion.TrySetException(ex);
         }
     }
+
+    /// <summary>
+    /// The engine rejects 0-RTT on its own loop and drops the early streams at once, while the connection actor moves to
+    /// the next generation only when it reads the rejection event. A write through an early handle in between passes the
+    /// generation gate and then finds no stream in the engine (or is failed by the rejection while it waited). That is
+    /// the stale-handle case a moment early, not a transport error: nothing was sent, and the caller gets the
+    /// <see cref="StaleHandleException"/> the gate gives it a moment later. Only generation 1 can hold 0-RTT streams.
+    /// </summary>
+    private static Exception StaleIfDiscardedEarly(QuicTransportException ex, IQuicEngineConnection connection, StreamHandleStamp stamp) =>
+        ex.Error is QuicTransportError.StreamNotFound or QuicTransportError.EarlyDataRejected && stamp.Generation == 1 && connection.IsEarlyDataRejected
+            ? new StaleHandleException(stamp, stamp.Generation + 1)
+            : ex;
 
     private void FailPendingWrites(Exception exception)
     {

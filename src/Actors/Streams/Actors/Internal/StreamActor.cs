@@ -137,10 +137,18 @@ internal sealed partial class StreamActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Routes to the send half; once it has stopped, answers here.</summary>
+    /// <summary>
+    /// Routes to the send half; once it has stopped, answers here. A write after the half was reset is answered here as
+    /// well: the half may stop (its RESET_STREAM acknowledged) before the write reaches it, and the write would then come
+    /// back as a dead letter that no longer knows the abort's code.
+    /// </summary>
     private void ToSend(object message)
     {
-        if (_send is not null)
+        if (_sendAbort is not null && message is WriteCommand aborted)
+        {
+            aborted.Fail(_sendAbort);
+        }
+        else if (_send is not null)
         {
             _send.Tell(message, Self);
         }

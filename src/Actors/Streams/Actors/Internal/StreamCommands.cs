@@ -24,7 +24,18 @@ internal sealed record ReadCommand(StreamHandleStamp Stamp, Memory<byte> Buffer,
 /// <summary>Write <see cref="Data"/>, with FIN when <see cref="Fin"/>; answered once the engine took the bytes.</summary>
 internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte> Data, bool Fin, TaskCompletionSource Completion) : IStreamCommand
 {
+    /// <summary>The handle the write came from, when it came from one.</summary>
+    public StreamHandle? Origin { get; init; }
+
     public void Fail(Exception exception) => Completion.TrySetException(exception);
+
+    /// <summary>
+    /// A write issued just before the peer's STOP_SENDING was processed can reach the stream after its actor stopped
+    /// (the reset acknowledged, the receive half done): the caller learns the abort that ended the send half, which its
+    /// handle knows by then, rather than only that the stream had ended.
+    /// </summary>
+    void IDeadLetterAware.OnDeadLetter() =>
+        Fail(Origin?.SendAbort ?? (Exception)new InvalidOperationException($"Stream {Stamp.StreamId} had ended when the command reached it."));
 }
 
 /// <summary>Abort one or both directions with <see cref="ErrorCode"/>.</summary>
