@@ -25,6 +25,7 @@ internal sealed class Ngtcp2Endpoint : IDisposable
     private readonly Ngtcp2Listener? _listener;
     private volatile bool _stopping;
     private int _wakePending;
+    private int _loopThreadId = -1;
 
     public Ngtcp2Endpoint(Socket socket, Ngtcp2Listener? listener, string name)
     {
@@ -97,6 +98,8 @@ internal sealed class Ngtcp2Endpoint : IDisposable
     /// <summary>Wakes the loop so it flushes dirty connections; an empty datagram to ourselves ends its poll.</summary>
     public void Wake()
     {
+        // The loop itself (acknowledgements pumping pending writes) goes round again anyway: no datagram needed.
+        if (Environment.CurrentManagedThreadId == _loopThreadId) return;
         if (Interlocked.Exchange(ref _wakePending, 1) != 0) return;
         try
         {
@@ -115,6 +118,7 @@ internal sealed class Ngtcp2Endpoint : IDisposable
 
     private void Run()
     {
+        _loopThreadId = Environment.CurrentManagedThreadId;
         var family = LocalEndPoint.AddressFamily;
         var from = new SocketAddress(family);
         while (!_stopping)
@@ -122,6 +126,12 @@ internal sealed class Ngtcp2Endpoint : IDisposable
             try
             {
                 int timeoutMicros;
+                // Re-arm the wake-up before looking at the dirty set, never after the poll: a wake-up datagram is
+                // drained together with the packets below, so a flag cleared after the poll could stay set with no
+                // datagram left in the queue, and every later Wake would be swallowed until a timer fired (the stall).
+                // Cleared here, a Wake that comes after is either seen by the section below (MarkDirty happens
+                // under the lock first) or leaves a datagram that ends the poll.
+                Interlocked.Exchange(ref _wakePending, 0);
                 lock (Sync)
                 {
                     RunTimers();
@@ -130,7 +140,6 @@ internal sealed class Ngtcp2Endpoint : IDisposable
                     timeoutMicros = NextTimeoutMicros();
                 }
                 _socket.Poll(timeoutMicros, SelectMode.SelectRead);
-                Interlocked.Exchange(ref _wakePending, 0);
                 if (_stopping) break;
                 lock (Sync)
                 {
