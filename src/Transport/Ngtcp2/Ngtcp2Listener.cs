@@ -57,7 +57,7 @@ public sealed class Ngtcp2Listener : IQuicEngineListener
     internal void CountDropped() => Interlocked.Increment(ref _dropped);
 
     /// <summary>Creates a server connection for a client Initial; caller (the loop) holds the lock.</summary>
-    internal unsafe Ngtcp2Connection? CreateConnection(Ngtcp2Endpoint endpoint, ReadOnlySpan<byte> initial, SocketAddress from, string originalDestinationId)
+    internal unsafe Ngtcp2Connection? CreateConnection(Ngtcp2Endpoint endpoint, ReadOnlySpan<byte> initial, SocketAddress from, ConnectionIdKey originalDestinationId)
     {
         if (_disposed != 0) return null;
         var parameters = Ngtcp2Engine.ToNative(_options.Transport, TimeSpan.FromSeconds(10));

@@ -13,9 +13,9 @@ internal sealed partial class Ngtcp2Connection
     /// <summary>Length of the connection IDs the shim issues; short-header packets are routed by it.</summary>
     internal const int ConnectionIdLength = 18;
 
-    internal static unsafe bool TryGetDestinationId(ReadOnlySpan<byte> datagram, out string key, out bool isInitial)
+    internal static unsafe bool TryGetDestinationId(ReadOnlySpan<byte> datagram, out ConnectionIdKey key, out bool isInitial)
     {
-        var id = stackalloc byte[20];
+        var id = stackalloc byte[ConnectionIdKey.MaxLength];
         nuint idLength = 0;
         int initial = 0;
         int rv;
@@ -24,10 +24,10 @@ internal sealed partial class Ngtcp2Connection
         isInitial = initial != 0;
         if (rv != 0)
         {
-            key = "";
+            key = default;
             return false;
         }
-        key = Convert.ToHexString(new ReadOnlySpan<byte>(id, (int)idLength));
+        key = new ConnectionIdKey(new ReadOnlySpan<byte>(id, (int)idLength));
         return true;
     }
 
@@ -222,7 +222,7 @@ internal sealed partial class Ngtcp2Connection
                 case QaEventType.Ticket: OnTicket(data, e.Code == uint.MaxValue, (long)e.Offset); break;
                 case QaEventType.NewConnectionId: OnNewConnectionId(data); break;
                 case QaEventType.RetireConnectionId:
-                    var retired = Convert.ToHexString(data);
+                    var retired = new ConnectionIdKey(data);
                     RouteKeys.Remove(retired);
                     _endpoint.RemoveRoute(retired, this);
                     break;
@@ -233,7 +233,7 @@ internal sealed partial class Ngtcp2Connection
     private void OnNewConnectionId(ReadOnlySpan<byte> id)
     {
         if (Listener is null) return;
-        var key = Convert.ToHexString(id);
+        var key = new ConnectionIdKey(id);
         RouteKeys.Add(key);
         _endpoint.AddRoute(key, this);
     }

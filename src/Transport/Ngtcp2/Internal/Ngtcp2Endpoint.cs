@@ -21,7 +21,7 @@ internal sealed class Ngtcp2Endpoint : IDisposable
     private readonly List<Ngtcp2Connection> _connections = [];
     private readonly HashSet<Ngtcp2Connection> _dirty = [];
     private readonly List<Ngtcp2Connection> _finished = [];
-    private readonly Dictionary<string, Ngtcp2Connection> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<ConnectionIdKey, Ngtcp2Connection> _routes = [];
     private readonly Ngtcp2Listener? _listener;
     private volatile bool _stopping;
     private int _wakePending;
@@ -72,9 +72,9 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         Wake();
     }
 
-    public void AddRoute(string key, Ngtcp2Connection connection) => _routes[key] = connection;
+    public void AddRoute(ConnectionIdKey key, Ngtcp2Connection connection) => _routes[key] = connection;
 
-    public void RemoveRoute(string key, Ngtcp2Connection connection)
+    public void RemoveRoute(ConnectionIdKey key, Ngtcp2Connection connection)
     {
         if (_routes.TryGetValue(key, out var c) && ReferenceEquals(c, connection)) _routes.Remove(key);
     }

@@ -49,11 +49,19 @@ struct qa_stream {
   int fin_queued, fin_sent, fin_acked, write_shut, closed, detached;
 };
 
+/* An event and, in the same allocation, a copy of its data: one allocation per event, and none at all for the usual
+ * event, whose node comes back from the connection's free list. */
 typedef struct qa_event_node {
   struct qa_event_node *next;
   qa_event evt;
-  uint8_t *owned; /* copy of data */
+  size_t cap; /* bytes data[] can hold */
+  uint8_t data[];
 } qa_event_node;
+
+/* Recycled nodes hold a full UDP payload, so a STREAM or DATAGRAM frame's data always fits; larger ones (tickets,
+ * crypto-sized oddities) are allocated to size and freed when drained. */
+#define QA_NODE_POOL_CAP 1536
+#define QA_NODE_POOL_MAX 32
 
 typedef struct qa_dgram {
   uint8_t *data;
@@ -81,6 +89,8 @@ struct qa_conn {
   int is_server, early_offered, early_attempted, verify;
   qa_event_node *ev_head, *ev_tail;
   qa_event_node *ev_last; /* the node handed out last, freed on the next drain */
+  qa_event_node *node_pool; /* drained nodes of QA_NODE_POOL_CAP bytes, reused */
+  size_t node_pool_count;
   qa_stream *streams;     /* live streams */
   qa_stream *zombies;     /* streams waiting for their CLOSED/REJECTED event to be drained */
   qa_stream *rr;          /* round-robin position */
@@ -116,8 +126,35 @@ uint64_t qa_timestamp(void) {
 
 /* ---------- event queue ---------- */
 
-static qa_event_node *push_event(qa_conn *c, int type, int64_t stream_id) {
-  qa_event_node *n = calloc(1, sizeof(*n));
+static qa_event_node *alloc_node(qa_conn *c, size_t len) {
+  qa_event_node *n;
+  if (len <= QA_NODE_POOL_CAP && c->node_pool) {
+    n = c->node_pool;
+    c->node_pool = n->next;
+    c->node_pool_count--;
+  } else {
+    size_t cap = len <= QA_NODE_POOL_CAP ? QA_NODE_POOL_CAP : len;
+    n = malloc(sizeof(*n) + cap);
+    if (!n) return NULL;
+    n->cap = cap;
+  }
+  n->next = NULL;
+  memset(&n->evt, 0, sizeof(n->evt));
+  return n;
+}
+
+static void release_node(qa_conn *c, qa_event_node *n) {
+  if (n->cap == QA_NODE_POOL_CAP && c->node_pool_count < QA_NODE_POOL_MAX) {
+    n->next = c->node_pool;
+    c->node_pool = n;
+    c->node_pool_count++;
+  } else {
+    free(n);
+  }
+}
+
+static qa_event_node *push_event_sized(qa_conn *c, int type, int64_t stream_id, size_t len) {
+  qa_event_node *n = alloc_node(c, len);
   if (!n) return NULL;
   n->evt.type = type;
   n->evt.stream_id = stream_id;
@@ -126,14 +163,16 @@ static qa_event_node *push_event(qa_conn *c, int type, int64_t stream_id) {
   return n;
 }
 
+static qa_event_node *push_event(qa_conn *c, int type, int64_t stream_id) {
+  return push_event_sized(c, type, stream_id, 0);
+}
+
 static int push_event_data(qa_conn *c, int type, int64_t stream_id, const uint8_t *data, size_t len) {
-  qa_event_node *n = push_event(c, type, stream_id);
+  qa_event_node *n = push_event_sized(c, type, stream_id, len);
   if (!n) return -1;
   if (len > 0) {
-    n->owned = malloc(len);
-    if (!n->owned) return -1;
-    memcpy(n->owned, data, len);
-    n->evt.data = n->owned;
+    memcpy(n->data, data, len);
+    n->evt.data = n->data;
     n->evt.datalen = len;
   }
   return 0;
@@ -162,8 +201,7 @@ static void free_event_node(qa_conn *c, qa_event_node *n) {
       pp = &(*pp)->next;
     }
   }
-  free(n->owned);
-  free(n);
+  release_node(c, n);
 }
 
 int qa_conn_next_event(qa_conn *c, qa_event *evt) {
@@ -775,14 +813,15 @@ void qa_conn_free(qa_conn *c) {
     c->zombies = s->next;
     stream_free(s);
   }
-  if (c->ev_last) {
-    free(c->ev_last->owned);
-    free(c->ev_last);
-  }
+  free(c->ev_last);
   while (c->ev_head) {
     qa_event_node *n = c->ev_head;
     c->ev_head = n->next;
-    free(n->owned);
+    free(n);
+  }
+  while (c->node_pool) {
+    qa_event_node *n = c->node_pool;
+    c->node_pool = n->next;
     free(n);
   }
   for (size_t i = 0; i < c->dgram_count; i++) free(c->dgrams[(c->dgram_head + i) % QA_MAX_DGRAM_QUEUE].data);
@@ -1112,3 +1151,4 @@ void qa_conn_get_close(qa_conn *c, qa_close_info *out) {
   if (n && ccerr.reason) memcpy(out->reason, ccerr.reason, n);
   out->reasonlen = (int32_t)n;
 }
+
