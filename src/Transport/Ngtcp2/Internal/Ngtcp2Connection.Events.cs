@@ -56,25 +56,38 @@ internal sealed partial class Ngtcp2Connection
         if (rv != 0 && !IsClosed) OnFatal(rv);
     }
 
-    /// <summary>Sends everything ngtcp2 has ready; caller holds the lock.</summary>
+    /// <summary>
+    /// Sends everything ngtcp2 has ready (bounded, so one busy connection cannot hold the loop), in batches of
+    /// <see cref="Ngtcp2Endpoint.BatchSize"/> packets per system call; caller holds the lock.
+    /// </summary>
     internal unsafe void Flush()
     {
         if (_handle is null || IsClosed) return;
-        var buffer = _endpoint.SendBuffer;
+        var ts = NativeMethods.Timestamp();
+        var batched = 0;
         for (var i = 0; i < 4096; i++)
         {
             long n;
-            fixed (byte* b = buffer)
-                n = NativeMethods.Write(Native, b, (nuint)buffer.Length, NativeMethods.Timestamp());
+            fixed (byte* b = _endpoint.SendSlot(batched))
+                n = NativeMethods.Write(Native, b, Ngtcp2Endpoint.MaxSendPayload, ts);
             if (n == 0) break;
             if (n < 0)
             {
+                // What was written before the failure still goes: it may carry acknowledgements the peer needs.
+                _endpoint.SendBatch(batched, RemoteAddress);
                 DrainEvents();
                 OnFatal((int)n);
                 return;
             }
-            _endpoint.Send(buffer.AsSpan(0, (int)n), RemoteAddress);
+            _endpoint.SetSendLength(batched++, (int)n);
+            if (batched == Ngtcp2Endpoint.BatchSize)
+            {
+                _endpoint.SendBatch(batched, RemoteAddress);
+                batched = 0;
+                ts = NativeMethods.Timestamp();
+            }
         }
+        _endpoint.SendBatch(batched, RemoteAddress);
         DrainEvents();
     }
 

@@ -19,8 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define QA_SCID_LEN 18
 #define QA_MAX_DGRAM_QUEUE 128
@@ -1152,3 +1156,91 @@ void qa_conn_get_close(qa_conn *c, qa_close_info *out) {
   out->reasonlen = (int32_t)n;
 }
 
+/* ---------- endpoint I/O ---------- */
+
+#define QA_IO_MAX_BATCH 64
+#define QA_IO_ADDR_SLOT 128
+
+int qa_io_wake_new(void) {
+  int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
+void qa_io_wake(int wakefd) {
+  uint64_t one = 1;
+  /* EAGAIN means the counter is saturated: the loop is woken anyway. */
+  ssize_t rv = write(wakefd, &one, sizeof(one));
+  (void)rv;
+}
+
+void qa_io_close(int fd) { close(fd); }
+
+int qa_io_wait(int fd, int wakefd, int64_t timeout_ns) {
+  struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = wakefd, .events = POLLIN}};
+  struct timespec ts, *tsp = NULL;
+  if (timeout_ns >= 0) {
+    ts.tv_sec = (time_t)(timeout_ns / 1000000000);
+    ts.tv_nsec = (long)(timeout_ns % 1000000000);
+    tsp = &ts;
+  }
+  int rv = ppoll(fds, 2, tsp, NULL);
+  if (rv < 0) return errno == EINTR ? 0 : -errno;
+  if (fds[1].revents & POLLIN) {
+    uint64_t count;
+    ssize_t n = read(wakefd, &count, sizeof(count));
+    (void)n;
+  }
+  return (fds[0].revents & (POLLIN | POLLERR)) ? 1 : 0;
+}
+
+int qa_io_recv(int fd, uint8_t *bufs, size_t slot, int count, int32_t *lens, uint8_t *addrs, int32_t *addrlens) {
+  struct mmsghdr msgs[QA_IO_MAX_BATCH];
+  struct iovec iov[QA_IO_MAX_BATCH];
+  if (count > QA_IO_MAX_BATCH) count = QA_IO_MAX_BATCH;
+  memset(msgs, 0, sizeof(msgs[0]) * (size_t)count);
+  for (int i = 0; i < count; i++) {
+    iov[i].iov_base = bufs + (size_t)i * slot;
+    iov[i].iov_len = slot;
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+    msgs[i].msg_hdr.msg_name = addrs + (size_t)i * QA_IO_ADDR_SLOT;
+    msgs[i].msg_hdr.msg_namelen = QA_IO_ADDR_SLOT;
+  }
+  int n = recvmmsg(fd, msgs, (unsigned)count, MSG_DONTWAIT, NULL);
+  if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -errno;
+  for (int i = 0; i < n; i++) {
+    /* A datagram larger than the slot was cut: report it as empty, QUIC drops what it cannot parse anyway. */
+    lens[i] = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : (int32_t)msgs[i].msg_len;
+    addrlens[i] = (int32_t)msgs[i].msg_hdr.msg_namelen;
+  }
+  return n;
+}
+
+int qa_io_send(int fd, const uint8_t *bufs, size_t slot, int count, const int32_t *lens, const void *addr,
+               size_t addrlen) {
+  struct mmsghdr msgs[QA_IO_MAX_BATCH];
+  struct iovec iov[QA_IO_MAX_BATCH];
+  int sent = 0;
+  while (sent < count) {
+    int batch = count - sent < QA_IO_MAX_BATCH ? count - sent : QA_IO_MAX_BATCH;
+    memset(msgs, 0, sizeof(msgs[0]) * (size_t)batch);
+    for (int i = 0; i < batch; i++) {
+      iov[i].iov_base = (void *)(bufs + (size_t)(sent + i) * slot);
+      iov[i].iov_len = (size_t)lens[sent + i];
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = (void *)addr;
+      msgs[i].msg_hdr.msg_namelen = (socklen_t)addrlen;
+    }
+    int n = sendmmsg(fd, msgs, (unsigned)batch, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      /* A refused or unreachable destination, or a full buffer: this datagram is lost, the rest still go. */
+      if (sent + 1 >= count) return sent > 0 ? sent : -errno;
+      sent++;
+      continue;
+    }
+    sent += n;
+  }
+  return sent;
+}
