@@ -35,6 +35,9 @@ public sealed class Ngtcp2Listener : IQuicEngineListener
     /// <summary>How many datagrams were dropped because they were not QUIC or belonged to no connection.</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
+    /// <summary>The listener's socket and loop (for tests).</summary>
+    internal Ngtcp2Endpoint Endpoint => _endpoint;
+
     /// <summary>How many connections (handshaking or established) the listener currently holds.</summary>
     public int ConnectionCount => _endpoint.ConnectionCount;
 

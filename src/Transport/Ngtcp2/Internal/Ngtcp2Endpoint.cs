@@ -44,6 +44,7 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
     private readonly Ngtcp2Listener? _listener;
     private volatile bool _stopping;
     private int _wakePending;
+    private long _passes;
     private int _loopThreadId = -1;
 
     public Ngtcp2Endpoint(Socket socket, Ngtcp2Listener? listener, string name)
@@ -66,6 +67,9 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     public SocketAddress LocalAddress { get; }
+
+    /// <summary>How many times the loop went round (for tests: a loop that stops counting while woken is stalled).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>Connections alive on this endpoint (for tests and the soak).</summary>
     public int ConnectionCount
@@ -176,6 +180,7 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
                     // signal being consumed and the flag being cleared was swallowed: the loop then slept until a
                     // timer fired (up to 1 s) with writes queued (the stall of the bulk benchmark).
                     Interlocked.Exchange(ref _wakePending, 0);
+                    Interlocked.Increment(ref _passes);
                     lock (Sync)
                     {
                         RunTimers();
