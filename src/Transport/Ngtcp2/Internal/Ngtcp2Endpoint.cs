@@ -38,7 +38,8 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
     private readonly int[] _sendLengths = GC.AllocateArray<int>(BatchSize, pinned: true);
     private readonly byte[] _sendBuffer = new byte[MaxSendPayload];
     private readonly List<Ngtcp2Connection> _connections = [];
-    private readonly HashSet<Ngtcp2Connection> _dirty = [];
+    private HashSet<Ngtcp2Connection> _dirty = [];
+    private HashSet<Ngtcp2Connection> _flushing = [];
     private readonly List<Ngtcp2Connection> _finished = [];
     private readonly Dictionary<ConnectionIdKey, Ngtcp2Connection> _routes = [];
     private readonly Ngtcp2Listener? _listener;
@@ -300,8 +301,11 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
     private void FlushDirty()
     {
         if (_dirty.Count == 0) return;
-        foreach (var c in _dirty) c.Flush();
-        _dirty.Clear();
+        // A flush drains events, and those can queue more (acknowledgements pump pending writes): marks made meanwhile
+        // land in the fresh set and get their own flush on the next pass instead of being cleared with this one.
+        (_flushing, _dirty) = (_dirty, _flushing);
+        foreach (var c in _flushing) c.Flush();
+        _flushing.Clear();
     }
 
     private void ReleaseFinished()
