@@ -242,9 +242,15 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
             if (n <= 0) return;
             for (var i = 0; i < n; i++)
             {
-                if (_receiveLengths[i] == 0) continue; // empty or cut short: not a QUIC packet we can use
+                var length = _receiveLengths[i];
+                if (length <= 0)
+                {
+                    // Empty, or longer than any QUIC peer of ours sends and cut short: not a packet we can use.
+                    _listener?.CountDropped();
+                    continue;
+                }
                 var addressLength = Math.Min(_receiveAddressLengths[i], AddressSlot);
-                OnDatagram(_receiveBuffers.AsSpan(i * ReceiveSlot, _receiveLengths[i]), _receiveAddresses.AsSpan(i * AddressSlot, addressLength), from);
+                OnDatagram(_receiveBuffers.AsSpan(i * ReceiveSlot, length), _receiveAddresses.AsSpan(i * AddressSlot, addressLength), from);
             }
             if (n < BatchSize) return;
         }

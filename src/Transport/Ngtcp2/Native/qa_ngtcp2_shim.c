@@ -1209,8 +1209,8 @@ int qa_io_recv(int fd, uint8_t *bufs, size_t slot, int count, int32_t *lens, uin
   int n = recvmmsg(fd, msgs, (unsigned)count, MSG_DONTWAIT, NULL);
   if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -errno;
   for (int i = 0; i < n; i++) {
-    /* A datagram larger than the slot was cut: report it as empty, QUIC drops what it cannot parse anyway. */
-    lens[i] = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : (int32_t)msgs[i].msg_len;
+    /* A datagram larger than the slot was cut: -1, so the caller drops (and counts) it instead of parsing half. */
+    lens[i] = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int32_t)msgs[i].msg_len;
     addrlens[i] = (int32_t)msgs[i].msg_hdr.msg_namelen;
   }
   return n;

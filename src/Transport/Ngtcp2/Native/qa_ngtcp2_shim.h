@@ -176,7 +176,8 @@ QA_API void qa_io_close(int fd);
 /* Waits until fd is readable, wakefd was woken, or timeout_ns passed (negative: no limit); drains wakefd. Returns 1
  * when fd is readable, 0 otherwise, -errno on failure. */
 QA_API int qa_io_wait(int fd, int wakefd, int64_t timeout_ns);
-/* Receives up to count datagrams without blocking: datagram i goes to bufs + i * slot, its length to lens[i] and its
+/* Receives up to count datagrams without blocking: datagram i goes to bufs + i * slot, its length to lens[i] (-1 when
+ * it was longer than slot and cut short) and its
  * source address (up to 128 bytes) to addrs + i * 128, its length to addrlens[i]. Returns how many were received (0
  * when none is queued), or -errno (an ICMP error reported on the socket: the next call goes on). */
 QA_API int qa_io_recv(int fd, uint8_t *bufs, size_t slot, int count, int32_t *lens, uint8_t *addrs, int32_t *addrlens);
