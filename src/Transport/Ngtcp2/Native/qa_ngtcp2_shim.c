@@ -853,11 +853,14 @@ static int64_t write_stream_packet(qa_conn *c, qa_stream *s, uint8_t *buf, size_
   }
   int all = (ch == NULL);
   uint32_t flags = (all && s->fin_queued) ? NGTCP2_WRITE_STREAM_FLAG_FIN : NGTCP2_WRITE_STREAM_FLAG_NONE;
+  /* MORE: when this stream's data leaves room in the packet, ngtcp2 says so (NGTCP2_ERR_WRITE_MORE) instead of
+   * sealing it, and the caller packs the next stream in: many small streams share one packet, not one packet each. */
+  flags |= NGTCP2_WRITE_STREAM_FLAG_MORE;
   ngtcp2_ssize pdatalen = -1;
   ngtcp2_pkt_info pi = {0};
   ngtcp2_ssize n = ngtcp2_conn_writev_stream(c->conn, &c->path, &pi, buf, cap, &pdatalen, flags, s->id, vec, cnt, ts);
   *blocked = 0;
-  if (n < 0) {
+  if (n < 0 && n != NGTCP2_ERR_WRITE_MORE) {
     if (n == NGTCP2_ERR_STREAM_DATA_BLOCKED || n == NGTCP2_ERR_STREAM_SHUT_WR || n == NGTCP2_ERR_STREAM_NOT_FOUND) {
       if (n != NGTCP2_ERR_STREAM_DATA_BLOCKED) s->write_shut = 1;
       *blocked = 1;
@@ -880,7 +883,7 @@ static int64_t write_stream_packet(qa_conn *c, qa_stream *s, uint8_t *buf, size_
       }
     }
     if ((flags & NGTCP2_WRITE_STREAM_FLAG_FIN) && (uint64_t)pdatalen == remaining) s->fin_sent = 1;
-  } else if (n == 0) {
+  } else if (n == 0 || n == NGTCP2_ERR_WRITE_MORE) {
     *blocked = 1; /* congestion or connection flow control: nothing more this round */
   }
   return n;
@@ -915,6 +918,12 @@ int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts) {
     if (stream_pending(s)) {
       int blocked = 0;
       int64_t n = write_stream_packet(c, s, buf, cap, ts, &blocked);
+      if (n == NGTCP2_ERR_WRITE_MORE) {
+        /* Room left: the next stream goes into the same packet; the call with stream -1 below seals it. */
+        c->rr = next;
+        s = next;
+        continue;
+      }
       if (n < 0) return n;
       if (n > 0) {
         c->rr = next;
@@ -924,6 +933,7 @@ int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts) {
     }
     s = next;
   }
+  /* Seals a packet left open by NGTCP2_ERR_WRITE_MORE, or writes what is due without stream data (ACK, MAX_*). */
   ngtcp2_ssize n = ngtcp2_conn_writev_stream(c->conn, &c->path, &pi, buf, cap, NULL, NGTCP2_WRITE_STREAM_FLAG_NONE,
                                              -1, NULL, 0, ts);
   return n;
