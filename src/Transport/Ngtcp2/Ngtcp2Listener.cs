@@ -35,6 +35,9 @@ public sealed class Ngtcp2Listener : IQuicEngineListener
     /// <summary>How many datagrams were dropped because they were not QUIC or belonged to no connection.</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
+    /// <summary>The listener's socket and loop (for tests).</summary>
+    internal Ngtcp2Endpoint Endpoint => _endpoint;
+
     /// <summary>How many connections (handshaking or established) the listener currently holds.</summary>
     public int ConnectionCount => _endpoint.ConnectionCount;
 
@@ -57,7 +60,7 @@ public sealed class Ngtcp2Listener : IQuicEngineListener
     internal void CountDropped() => Interlocked.Increment(ref _dropped);
 
     /// <summary>Creates a server connection for a client Initial; caller (the loop) holds the lock.</summary>
-    internal unsafe Ngtcp2Connection? CreateConnection(Ngtcp2Endpoint endpoint, ReadOnlySpan<byte> initial, SocketAddress from, string originalDestinationId)
+    internal unsafe Ngtcp2Connection? CreateConnection(Ngtcp2Endpoint endpoint, ReadOnlySpan<byte> initial, SocketAddress from, ConnectionIdKey originalDestinationId)
     {
         if (_disposed != 0) return null;
         var parameters = Ngtcp2Engine.ToNative(_options.Transport, TimeSpan.FromSeconds(10));

@@ -7,7 +7,9 @@ namespace QuicActors.Benchmarks.Engine;
 /// Our ngtcp2 engine against quic-go 0.29 in one process run over loopback: <c>engine churn --engine ngtcp2</c>,
 /// <c>engine bulk --engine ngtcp2</c> and the quic-go peer's own Go-to-Go churn (<c>quicgo-peer bench</c>, both ends in one
 /// Go process, as ours are in one .NET process), each <c>--runs</c> times, alternating, so both see the same machine.
-/// Prints every run's RESULT line, the medians, and the ratio of our churn rate to quic-go's (target: at least 1).
+/// Prints every run's RESULT line, the medians, and the ratio of our churn rate to quic-go's (target: at least 1). As
+/// wall-clock rates swing with whatever else the machine runs, each churn also reports its CPU time per stream (the
+/// whole process: both ends, setup and warmup included, over every stream completed), which does not.
 /// <code>
 /// engine compare [--streams N] [--concurrency C] [--runs R] [--bytes B] [--quicgo PATH]
 /// </code>
@@ -37,22 +39,37 @@ internal static class CompareBenchmark
 
         var ours = new List<double>();
         var theirs = new List<double>();
+        var oursCpu = new List<double>();
+        var theirsCpu = new List<double>();
         var bulk = new List<double>();
         // Warm-up as in quicgo-peer bench (1000 streams untimed): JIT and TLS caches settle before the timed run.
         var churn = new BenchmarkOptions("ngtcp2", streams, concurrency, null, TimeSpan.FromSeconds(1), TimeSpan.Zero);
         var transfer = new BenchmarkOptions("ngtcp2", 0, 1, bytes, TimeSpan.FromSeconds(1), TimeSpan.Zero);
         for (var run = 1; run <= runs; run++)
         {
+            async Task Ours()
+            {
+                var (rate, cpu) = await OursAsync(churn, run);
+                ours.Add(rate);
+                oursCpu.Add(cpu);
+            }
+            async Task Theirs()
+            {
+                var (rate, cpu) = await QuicGoAsync(peer, streams, concurrency, run);
+                theirs.Add(rate);
+                theirsCpu.Add(cpu);
+            }
+
             // Alternate which side goes first so neither always runs on a cooler or warmer machine.
             if (run % 2 == 1)
             {
-                ours.Add(await OursAsync(churn, run));
-                theirs.Add(await QuicGoAsync(peer, streams, concurrency, run));
+                await Ours();
+                await Theirs();
             }
             else
             {
-                theirs.Add(await QuicGoAsync(peer, streams, concurrency, run));
-                ours.Add(await OursAsync(churn, run));
+                await Theirs();
+                await Ours();
             }
             await using var setup = EngineSetup.Create("ngtcp2");
             var rate = await BulkBenchmark.MeasureAsync(setup, transfer);
@@ -63,23 +80,37 @@ internal static class CompareBenchmark
         EngineBenchmarks.PrintResult("engine-churn-ngtcp2 median", Median(ours), "streams/s");
         EngineBenchmarks.PrintResult("churn-quicgo-quicgo median", Median(theirs), "streams/s");
         EngineBenchmarks.PrintResult("engine-bulk-ngtcp2 median", Median(bulk), "MB/s");
+        EngineBenchmarks.PrintResult("engine-churn-ngtcp2 cpu median", Median(oursCpu), "us/stream");
+        EngineBenchmarks.PrintResult("churn-quicgo-quicgo cpu median", Median(theirsCpu), "us/stream");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT churn-ratio ngtcp2/quicgo {Median(ours) / Median(theirs):0.00}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT churn-cpu-ratio quicgo/ngtcp2 {Median(theirsCpu) / Median(oursCpu):0.00}"));
         return 0;
     }
 
-    private static async Task<double> OursAsync(BenchmarkOptions options, int run)
+    /// <summary>Our churn: its rate, and the process's CPU time per completed stream in microseconds.</summary>
+    private static async Task<(double Rate, double CpuMicrosPerStream)> OursAsync(BenchmarkOptions options, int run)
     {
-        await using var setup = EngineSetup.Create("ngtcp2");
-        if (setup.Server.UnavailableReason is { } reason) throw new InvalidOperationException($"The ngtcp2 engine cannot run here: {reason}");
-        var rate = await ChurnBenchmark.MeasureAsync(setup, options);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        double rate;
+        long total;
+        await using (var setup = EngineSetup.Create("ngtcp2"))
+        {
+            if (setup.Server.UnavailableReason is { } reason) throw new InvalidOperationException($"The ngtcp2 engine cannot run here: {reason}");
+            (rate, total) = await ChurnBenchmark.MeasureWithTotalAsync(setup, options);
+        }
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, total);
         EngineBenchmarks.PrintResult($"engine-churn-ngtcp2 run={run}", rate, "streams/s");
-        return rate;
+        EngineBenchmarks.PrintResult($"engine-churn-ngtcp2 cpu run={run}", cpu, "us/stream");
+        return (rate, cpu);
     }
 
-    private static async Task<double> QuicGoAsync(string peer, int streams, int concurrency, int run)
+    /// <summary>The Go-to-Go churn: its rate, and the Go process's CPU time per completed stream (warmup included) in microseconds.</summary>
+    private static async Task<(double Rate, double CpuMicrosPerStream)> QuicGoAsync(string peer, int streams, int concurrency, int run)
     {
+        const int warmupStreams = 1000;
+        var childrenBefore = ChildrenCpu();
         var start = new ProcessStartInfo(peer) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "bench", "--streams", $"{streams}", "--concurrency", $"{concurrency}", "--warmup", "1000" }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "bench", "--streams", $"{streams}", "--concurrency", $"{concurrency}", "--warmup", $"{warmupStreams}" }) start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {peer}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -88,8 +119,28 @@ internal static class CompareBenchmark
         if (process.ExitCode != 0 || line is null)
             throw new InvalidOperationException($"quicgo-peer bench failed (exit {process.ExitCode}): {await stderr}");
         var rate = double.Parse(line.Split(' ')[2], CultureInfo.InvariantCulture);
+        // The child is reaped by now, so its CPU time is in the process's RUSAGE_CHILDREN total.
+        var cpu = (ChildrenCpu() - childrenBefore).TotalMicroseconds / (streams + warmupStreams);
         EngineBenchmarks.PrintResult($"churn-quicgo-quicgo run={run}", rate, "streams/s");
-        return rate;
+        EngineBenchmarks.PrintResult($"churn-quicgo-quicgo cpu run={run}", cpu, "us/stream");
+        return (rate, cpu);
+    }
+
+    /// <summary>User plus system CPU time of every reaped child process (getrusage RUSAGE_CHILDREN).</summary>
+    private static TimeSpan ChildrenCpu()
+    {
+        ResourceUsage usage;
+        try
+        {
+            if (NativeMethods.GetResourceUsage(NativeMethods.ResourceUsageChildren, out usage) != 0) return TimeSpan.Zero;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not Linux (or no libc by that name): the figure reads 0 rather than failing the comparison.
+            return TimeSpan.Zero;
+        }
+        var micros = (usage.UserSeconds + usage.SystemSeconds) * 1_000_000 + usage.UserMicros + usage.SystemMicros;
+        return TimeSpan.FromMicroseconds(micros);
     }
 
     private static string? LocatePeer()

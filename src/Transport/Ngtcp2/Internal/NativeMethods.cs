@@ -186,6 +186,24 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "qa_conn_get_close")]
     public static partial void GetClose(nint connection, QaCloseInfo* info);
 
+    [LibraryImport(Library, EntryPoint = "qa_io_wake_new")]
+    public static partial int IoWakeNew();
+
+    [LibraryImport(Library, EntryPoint = "qa_io_wake")]
+    public static partial void IoWake(SafeIoWakeHandle wake);
+
+    [LibraryImport(Library, EntryPoint = "qa_io_close")]
+    public static partial void IoClose(int fd);
+
+    [LibraryImport(Library, EntryPoint = "qa_io_wait")]
+    public static partial int IoWait(int fd, int wake, long timeoutNanos);
+
+    [LibraryImport(Library, EntryPoint = "qa_io_recv")]
+    public static partial int IoReceive(int fd, byte* buffers, nuint slot, int count, int* lengths, byte* addresses, int* addressLengths);
+
+    [LibraryImport(Library, EntryPoint = "qa_io_send")]
+    public static partial int IoSend(int fd, byte* buffers, nuint slot, int count, int* lengths, byte* address, nuint addressLength);
+
     /// <summary>ngtcp2's text for an error code.</summary>
     public static string ErrorText(int liberr) => Marshal.PtrToStringUTF8(StrError(liberr)) ?? liberr.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -13,9 +13,9 @@ internal sealed partial class Ngtcp2Connection
     /// <summary>Length of the connection IDs the shim issues; short-header packets are routed by it.</summary>
     internal const int ConnectionIdLength = 18;
 
-    internal static unsafe bool TryGetDestinationId(ReadOnlySpan<byte> datagram, out string key, out bool isInitial)
+    internal static unsafe bool TryGetDestinationId(ReadOnlySpan<byte> datagram, out ConnectionIdKey key, out bool isInitial)
     {
-        var id = stackalloc byte[20];
+        var id = stackalloc byte[ConnectionIdKey.MaxLength];
         nuint idLength = 0;
         int initial = 0;
         int rv;
@@ -24,10 +24,10 @@ internal sealed partial class Ngtcp2Connection
         isInitial = initial != 0;
         if (rv != 0)
         {
-            key = "";
+            key = default;
             return false;
         }
-        key = Convert.ToHexString(new ReadOnlySpan<byte>(id, (int)idLength));
+        key = new ConnectionIdKey(new ReadOnlySpan<byte>(id, (int)idLength));
         return true;
     }
 
@@ -56,25 +56,38 @@ internal sealed partial class Ngtcp2Connection
         if (rv != 0 && !IsClosed) OnFatal(rv);
     }
 
-    /// <summary>Sends everything ngtcp2 has ready; caller holds the lock.</summary>
+    /// <summary>
+    /// Sends everything ngtcp2 has ready (bounded, so one busy connection cannot hold the loop), in batches of
+    /// <see cref="Ngtcp2Endpoint.BatchSize"/> packets per system call; caller holds the lock.
+    /// </summary>
     internal unsafe void Flush()
     {
         if (_handle is null || IsClosed) return;
-        var buffer = _endpoint.SendBuffer;
+        var ts = NativeMethods.Timestamp();
+        var batched = 0;
         for (var i = 0; i < 4096; i++)
         {
             long n;
-            fixed (byte* b = buffer)
-                n = NativeMethods.Write(Native, b, (nuint)buffer.Length, NativeMethods.Timestamp());
+            fixed (byte* b = _endpoint.SendSlot(batched))
+                n = NativeMethods.Write(Native, b, Ngtcp2Endpoint.MaxSendPayload, ts);
             if (n == 0) break;
             if (n < 0)
             {
+                // What was written before the failure still goes: it may carry acknowledgements the peer needs.
+                _endpoint.SendBatch(batched, RemoteAddress);
                 DrainEvents();
                 OnFatal((int)n);
                 return;
             }
-            _endpoint.Send(buffer.AsSpan(0, (int)n), RemoteAddress);
+            _endpoint.SetSendLength(batched++, (int)n);
+            if (batched == Ngtcp2Endpoint.BatchSize)
+            {
+                _endpoint.SendBatch(batched, RemoteAddress);
+                batched = 0;
+                ts = NativeMethods.Timestamp();
+            }
         }
+        _endpoint.SendBatch(batched, RemoteAddress);
         DrainEvents();
     }
 
@@ -222,7 +235,7 @@ internal sealed partial class Ngtcp2Connection
                 case QaEventType.Ticket: OnTicket(data, e.Code == uint.MaxValue, (long)e.Offset); break;
                 case QaEventType.NewConnectionId: OnNewConnectionId(data); break;
                 case QaEventType.RetireConnectionId:
-                    var retired = Convert.ToHexString(data);
+                    var retired = new ConnectionIdKey(data);
                     RouteKeys.Remove(retired);
                     _endpoint.RemoveRoute(retired, this);
                     break;
@@ -233,7 +246,7 @@ internal sealed partial class Ngtcp2Connection
     private void OnNewConnectionId(ReadOnlySpan<byte> id)
     {
         if (Listener is null) return;
-        var key = Convert.ToHexString(id);
+        var key = new ConnectionIdKey(id);
         RouteKeys.Add(key);
         _endpoint.AddRoute(key, this);
     }

@@ -52,8 +52,8 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
 
     internal Ngtcp2Listener? Listener { get; }
 
-    /// <summary>Route keys (our connection IDs, hex) under which the listener finds this connection.</summary>
-    internal List<string> RouteKeys { get; } = [];
+    /// <summary>Route keys (our connection IDs) under which the listener finds this connection.</summary>
+    internal List<ConnectionIdKey> RouteKeys { get; } = [];
 
     /// <summary>The application's certificate check (client), run when the handshake completes instead of GnuTLS's.</summary>
     internal System.Net.Security.RemoteCertificateValidationCallback? CertificateValidation { get; init; }

@@ -7,24 +7,46 @@ namespace QuicActors.Transport.Ngtcp2.Internal;
 /// One UDP socket and the thread that owns every ngtcp2 call for the connections on it. App threads call into a
 /// connection under <see cref="Sync"/> and then <see cref="Wake"/> the loop, which flushes packets and runs ngtcp2's
 /// timers; so a connection is only ever touched by one thread at a time and no native callback reaches managed code.
+/// The loop's socket I/O goes through the shim: datagrams are received and sent in batches (recvmmsg, sendmmsg), and
+/// it waits (ppoll) on the socket and an eventfd that <see cref="Wake"/> signals, with ngtcp2's timer to the
+/// nanosecond.
 /// </summary>
-internal sealed class Ngtcp2Endpoint : IDisposable
+internal sealed unsafe class Ngtcp2Endpoint : IDisposable
 {
     /// <summary>The largest UDP payload we send; ngtcp2 itself starts at 1200 and probes upwards only if allowed.</summary>
     public const int MaxSendPayload = 1452;
 
+    /// <summary>How many datagrams one receive or send system call moves at most.</summary>
+    public const int BatchSize = 32;
+
+    /// <summary>Room for one received datagram: more than any QUIC peer sends without a larger path MTU.</summary>
+    private const int ReceiveSlot = 2048;
+
+    /// <summary>Room for one source address (struct sockaddr_storage).</summary>
+    private const int AddressSlot = 128;
+
     private readonly Socket _socket;
+    private readonly int _fd;
+    private readonly SafeIoWakeHandle _wake;
     private readonly Thread _thread;
-    private readonly IPEndPoint _wakeTarget;
-    private readonly byte[] _receiveBuffer = new byte[65536];
+    // Pinned for the endpoint's lifetime: the loop hands their addresses to every batched system call.
+    private readonly byte[] _receiveBuffers = GC.AllocateArray<byte>(BatchSize * ReceiveSlot, pinned: true);
+    private readonly byte[] _receiveAddresses = GC.AllocateArray<byte>(BatchSize * AddressSlot, pinned: true);
+    private readonly int[] _receiveLengths = GC.AllocateArray<int>(BatchSize, pinned: true);
+    private readonly int[] _receiveAddressLengths = GC.AllocateArray<int>(BatchSize, pinned: true);
+    private readonly byte[] _sendBuffers = GC.AllocateArray<byte>(BatchSize * MaxSendPayload, pinned: true);
+    private readonly int[] _sendLengths = GC.AllocateArray<int>(BatchSize, pinned: true);
     private readonly byte[] _sendBuffer = new byte[MaxSendPayload];
     private readonly List<Ngtcp2Connection> _connections = [];
-    private readonly HashSet<Ngtcp2Connection> _dirty = [];
+    private HashSet<Ngtcp2Connection> _dirty = [];
+    private HashSet<Ngtcp2Connection> _flushing = [];
     private readonly List<Ngtcp2Connection> _finished = [];
-    private readonly Dictionary<string, Ngtcp2Connection> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<ConnectionIdKey, Ngtcp2Connection> _routes = [];
     private readonly Ngtcp2Listener? _listener;
     private volatile bool _stopping;
     private int _wakePending;
+    private long _passes;
+    private int _loopThreadId = -1;
 
     public Ngtcp2Endpoint(Socket socket, Ngtcp2Listener? listener, string name)
     {
@@ -33,9 +55,10 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         var local = (IPEndPoint)socket.LocalEndPoint!;
         LocalEndPoint = local;
         LocalAddress = local.Serialize();
-        var wakeAddress = local.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
-            : local.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : local.Address;
-        _wakeTarget = new IPEndPoint(wakeAddress, local.Port);
+        _fd = (int)socket.SafeHandle.DangerousGetHandle();
+        var wake = NativeMethods.IoWakeNew();
+        if (wake < 0) throw new SocketException(-wake);
+        _wake = new SafeIoWakeHandle(wake);
         _thread = new Thread(Run) { IsBackground = true, Name = name };
     }
 
@@ -45,6 +68,9 @@ internal sealed class Ngtcp2Endpoint : IDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     public SocketAddress LocalAddress { get; }
+
+    /// <summary>How many times the loop went round (for tests: a loop that stops counting while woken is stalled).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>Connections alive on this endpoint (for tests and the soak).</summary>
     public int ConnectionCount
@@ -71,9 +97,9 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         Wake();
     }
 
-    public void AddRoute(string key, Ngtcp2Connection connection) => _routes[key] = connection;
+    public void AddRoute(ConnectionIdKey key, Ngtcp2Connection connection) => _routes[key] = connection;
 
-    public void RemoveRoute(string key, Ngtcp2Connection connection)
+    public void RemoveRoute(ConnectionIdKey key, Ngtcp2Connection connection)
     {
         if (_routes.TryGetValue(key, out var c) && ReferenceEquals(c, connection)) _routes.Remove(key);
     }
@@ -94,86 +120,143 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         }
     }
 
-    /// <summary>Wakes the loop so it flushes dirty connections; an empty datagram to ourselves ends its poll.</summary>
+    /// <summary>Wakes the loop so it flushes dirty connections: signals the eventfd it waits on.</summary>
     public void Wake()
     {
+        // The loop itself (acknowledgements pumping pending writes) goes round again anyway.
+        if (Environment.CurrentManagedThreadId == _loopThreadId) return;
         if (Interlocked.Exchange(ref _wakePending, 1) != 0) return;
         try
         {
-            _socket.SendTo([], SocketFlags.None, _wakeTarget);
-        }
-        catch (SocketException)
-        {
+            NativeMethods.IoWake(_wake);
         }
         catch (ObjectDisposedException)
         {
+            // The loop is gone: nothing left to wake.
         }
     }
 
-    /// <summary>The send buffer, for a connection writing while the caller holds <see cref="Sync"/>.</summary>
+    /// <summary>The send buffer for single datagrams (closes), for a connection writing while the caller holds <see cref="Sync"/>.</summary>
     public byte[] SendBuffer => _sendBuffer;
+
+    /// <summary>Where a flush writes packet <c>i</c> of a batch: <c>SendSlot(i)</c>; caller holds <see cref="Sync"/>.</summary>
+    public Span<byte> SendSlot(int index) => _sendBuffers.AsSpan(index * MaxSendPayload, MaxSendPayload);
+
+    /// <summary>Records the length of packet <c>i</c> of the batch being written; caller holds <see cref="Sync"/>.</summary>
+    public void SetSendLength(int index, int length) => _sendLengths[index] = length;
+
+    /// <summary>Sends the first <paramref name="count"/> packets of the batch to one peer in one system call; caller holds <see cref="Sync"/>.</summary>
+    public void SendBatch(int count, SocketAddress remote)
+    {
+        if (count == 0) return;
+        var address = remote.Buffer.Span;
+        fixed (byte* buffers = _sendBuffers)
+        fixed (int* lengths = _sendLengths)
+        fixed (byte* a = address)
+        {
+            // Refused, unreachable or dropped: lost packets, which ngtcp2 recovers or times out.
+            _ = NativeMethods.IoSend(_fd, buffers, MaxSendPayload, count, lengths, a, (nuint)remote.Size);
+        }
+    }
 
     private void Run()
     {
-        var family = LocalEndPoint.AddressFamily;
-        var from = new SocketAddress(family);
-        while (!_stopping)
+        _loopThreadId = Environment.CurrentManagedThreadId;
+        var from = new SocketAddress(LocalEndPoint.AddressFamily);
+        var socketReferenced = false;
+        var wakeReferenced = false;
+        // The raw descriptors must stay open while the loop uses them, even if Dispose runs meanwhile.
+        _socket.SafeHandle.DangerousAddRef(ref socketReferenced);
+        _wake.DangerousAddRef(ref wakeReferenced);
+        try
         {
-            try
+            while (!_stopping)
             {
-                int timeoutMicros;
-                lock (Sync)
+                try
                 {
-                    RunTimers();
-                    FlushDirty();
-                    ReleaseFinished();
-                    timeoutMicros = NextTimeoutMicros();
-                }
-                _socket.Poll(timeoutMicros, SelectMode.SelectRead);
-                Interlocked.Exchange(ref _wakePending, 0);
-                if (_stopping) break;
-                lock (Sync)
-                {
-                    // Not Socket.Available: it reports the size of the next datagram, 0 for a wake-up, which would
-                    // leave the wake-up (and everything behind it) in the queue forever.
-                    for (var i = 0; i < 256 && _socket.Poll(0, SelectMode.SelectRead); i++)
+                    long timeoutNanos;
+                    // Re-arm the wake-up before looking at the dirty set, never after the wait: cleared here, a Wake
+                    // that comes after is either seen by the section below (MarkDirty happens under the lock first)
+                    // or signals the eventfd and ends the wait. Cleared after the wait, a Wake landing between the
+                    // signal being consumed and the flag being cleared was swallowed: the loop then slept until a
+                    // timer fired (up to 1 s) with writes queued (the stall of the bulk benchmark).
+                    Interlocked.Exchange(ref _wakePending, 0);
+                    Interlocked.Increment(ref _passes);
+                    lock (Sync)
                     {
-                        var n = _socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, from);
-                        if (n == 0) continue; // a wake-up, or an empty datagram: not QUIC
-                        OnDatagram(_receiveBuffer.AsSpan(0, n), from);
+                        RunTimers();
+                        FlushDirty();
+                        ReleaseFinished();
+                        timeoutNanos = NextTimeoutNanos();
                     }
+                    // A failing wait (the socket is gone) ends the loop like any other failure below.
+                    var waited = timeoutNanos == 0 ? 0 : NativeMethods.IoWait(_fd, _wake.Descriptor, timeoutNanos);
+                    if (waited < 0) throw new SocketException(-waited);
+                    if (_stopping) break;
+                    lock (Sync) ReceiveAll(from);
                 }
-            }
-            catch (SocketException)
-            {
-                // ICMP port unreachable surfaces as ConnectionReset on the next receive: ignore; ngtcp2 times out.
-            }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A bug in event translation must not take the process down with it: every connection of this
-                // endpoint ends as closed by the transport, with the exception's message as the reason.
-                lock (Sync)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    foreach (var c in _connections.ToArray()) c.Fail(e);
-                    ReleaseFinished();
+                    // A bug in event translation must not take the process down with it: every connection of this
+                    // endpoint ends as closed by the transport, with the exception's message as the reason.
+                    lock (Sync)
+                    {
+                        foreach (var c in _connections.ToArray()) c.Fail(e);
+                        ReleaseFinished();
+                    }
+                    _stopping = true;
                 }
-                _stopping = true;
+            }
+            lock (Sync)
+            {
+                foreach (var c in _connections.ToArray()) c.Abandon();
+                ReleaseFinished();
             }
         }
-        lock (Sync)
+        finally
         {
-            foreach (var c in _connections.ToArray()) c.Abandon();
-            ReleaseFinished();
+            if (wakeReferenced) _wake.DangerousRelease();
+            if (socketReferenced) _socket.SafeHandle.DangerousRelease();
         }
-        // A client endpoint exists for one connection: when it is gone, so is the socket.
-        if (_listener is null) _socket.Dispose();
+        // A client endpoint exists for one connection: when it is gone, so are the socket and the wake-up.
+        if (_listener is null)
+        {
+            _socket.Dispose();
+            _wake.Dispose();
+        }
     }
 
-    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from)
+    /// <summary>Feeds every queued datagram to its connection, a batch per system call; caller holds <see cref="Sync"/>.</summary>
+    private void ReceiveAll(SocketAddress from)
+    {
+        // Bounded, so a flood cannot starve timers and flushes: the wait returns at once if more is queued.
+        for (var round = 0; round < 8; round++)
+        {
+            int n;
+            fixed (byte* buffers = _receiveBuffers)
+            fixed (byte* addresses = _receiveAddresses)
+            fixed (int* lengths = _receiveLengths)
+            fixed (int* addressLengths = _receiveAddressLengths)
+                n = NativeMethods.IoReceive(_fd, buffers, ReceiveSlot, BatchSize, lengths, addresses, addressLengths);
+            // n < 0: an ICMP error (port unreachable) reported on the socket; ngtcp2 times such a peer out.
+            if (n <= 0) return;
+            for (var i = 0; i < n; i++)
+            {
+                var length = _receiveLengths[i];
+                if (length <= 0)
+                {
+                    // Empty, or longer than any QUIC peer of ours sends and cut short: not a packet we can use.
+                    _listener?.CountDropped();
+                    continue;
+                }
+                var addressLength = Math.Min(_receiveAddressLengths[i], AddressSlot);
+                OnDatagram(_receiveBuffers.AsSpan(i * ReceiveSlot, length), _receiveAddresses.AsSpan(i * AddressSlot, addressLength), from);
+            }
+            if (n < BatchSize) return;
+        }
+    }
+
+    private void OnDatagram(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> source, SocketAddress from)
     {
         if (_listener is null)
         {
@@ -195,6 +278,14 @@ internal sealed class Ngtcp2Endpoint : IDisposable
             _listener.CountDropped();
             return;
         }
+        // Only a new connection needs the source address as an object: filled in here, copied by the listener.
+        if (source.Length > from.Buffer.Length)
+        {
+            _listener.CountDropped();
+            return;
+        }
+        source.CopyTo(from.Buffer.Span);
+        from.Size = source.Length;
         var created = _listener.CreateConnection(this, datagram, from, key);
         if (created is null) _listener.CountDropped();
     }
@@ -216,8 +307,11 @@ internal sealed class Ngtcp2Endpoint : IDisposable
     private void FlushDirty()
     {
         if (_dirty.Count == 0) return;
-        foreach (var c in _dirty) c.Flush();
-        _dirty.Clear();
+        // A flush drains events, and those can queue more (acknowledgements pump pending writes): marks made meanwhile
+        // land in the fresh set and get their own flush on the next pass instead of being cleared with this one.
+        (_flushing, _dirty) = (_dirty, _flushing);
+        foreach (var c in _flushing) c.Flush();
+        _flushing.Clear();
     }
 
     private void ReleaseFinished()
@@ -233,16 +327,17 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         if (_listener is null && _connections.Count == 0) _stopping = true;
     }
 
-    private int NextTimeoutMicros()
+    /// <summary>How long the loop may wait: until the earliest ngtcp2 expiry (ns), at most a second, 0 with work pending.</summary>
+    private long NextTimeoutNanos()
     {
         if (_dirty.Count > 0 || _finished.Count > 0) return 0;
         var min = ulong.MaxValue;
         foreach (var c in _connections) min = Math.Min(min, c.Expiry);
-        const int maxWait = 1_000_000;
+        const long maxWait = 1_000_000_000;
         if (min == ulong.MaxValue) return maxWait;
         var now = NativeMethods.Timestamp();
         if (min <= now) return 0;
-        return (int)Math.Min(maxWait, ((min - now) / 1000) + 1);
+        return (long)Math.Min((ulong)maxWait, min - now);
     }
 
     /// <summary>Stops the loop; connections still open are abandoned (their owners see them closed).</summary>
@@ -252,5 +347,7 @@ internal sealed class Ngtcp2Endpoint : IDisposable
         Wake();
         if (Thread.CurrentThread != _thread && _thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(5));
         _socket.Dispose();
+        // A loop still running holds its own reference: the descriptor closes when it lets go.
+        _wake.Dispose();
     }
 }

@@ -29,3 +29,20 @@ internal sealed class SafeQaServerContextHandle : SafeHandle
         return true;
     }
 }
+
+/// <summary>Owns an endpoint loop's wake-up eventfd; app threads signal it, so it must outlive their last call.</summary>
+internal sealed class SafeIoWakeHandle : SafeHandle
+{
+    public SafeIoWakeHandle(int fd) : base(-1, ownsHandle: true) => SetHandle(fd);
+
+    public override bool IsInvalid => handle.ToInt64() < 0;
+
+    /// <summary>The descriptor, for the loop that holds a reference while it waits.</summary>
+    public int Descriptor => (int)handle;
+
+    protected override bool ReleaseHandle()
+    {
+        NativeMethods.IoClose((int)handle);
+        return true;
+    }
+}

@@ -19,8 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define QA_SCID_LEN 18
 #define QA_MAX_DGRAM_QUEUE 128
@@ -49,11 +53,19 @@ struct qa_stream {
   int fin_queued, fin_sent, fin_acked, write_shut, closed, detached;
 };
 
+/* An event and, in the same allocation, a copy of its data: one allocation per event, and none at all for the usual
+ * event, whose node comes back from the connection's free list. */
 typedef struct qa_event_node {
   struct qa_event_node *next;
   qa_event evt;
-  uint8_t *owned; /* copy of data */
+  size_t cap; /* bytes data[] can hold */
+  uint8_t data[];
 } qa_event_node;
+
+/* Recycled nodes hold a full UDP payload, so a STREAM or DATAGRAM frame's data always fits; larger ones (tickets,
+ * crypto-sized oddities) are allocated to size and freed when drained. */
+#define QA_NODE_POOL_CAP 1536
+#define QA_NODE_POOL_MAX 32
 
 typedef struct qa_dgram {
   uint8_t *data;
@@ -81,6 +93,8 @@ struct qa_conn {
   int is_server, early_offered, early_attempted, verify;
   qa_event_node *ev_head, *ev_tail;
   qa_event_node *ev_last; /* the node handed out last, freed on the next drain */
+  qa_event_node *node_pool; /* drained nodes of QA_NODE_POOL_CAP bytes, reused */
+  size_t node_pool_count;
   qa_stream *streams;     /* live streams */
   qa_stream *zombies;     /* streams waiting for their CLOSED/REJECTED event to be drained */
   qa_stream *rr;          /* round-robin position */
@@ -116,8 +130,35 @@ uint64_t qa_timestamp(void) {
 
 /* ---------- event queue ---------- */
 
-static qa_event_node *push_event(qa_conn *c, int type, int64_t stream_id) {
-  qa_event_node *n = calloc(1, sizeof(*n));
+static qa_event_node *alloc_node(qa_conn *c, size_t len) {
+  qa_event_node *n;
+  if (len <= QA_NODE_POOL_CAP && c->node_pool) {
+    n = c->node_pool;
+    c->node_pool = n->next;
+    c->node_pool_count--;
+  } else {
+    size_t cap = len <= QA_NODE_POOL_CAP ? QA_NODE_POOL_CAP : len;
+    n = malloc(sizeof(*n) + cap);
+    if (!n) return NULL;
+    n->cap = cap;
+  }
+  n->next = NULL;
+  memset(&n->evt, 0, sizeof(n->evt));
+  return n;
+}
+
+static void release_node(qa_conn *c, qa_event_node *n) {
+  if (n->cap == QA_NODE_POOL_CAP && c->node_pool_count < QA_NODE_POOL_MAX) {
+    n->next = c->node_pool;
+    c->node_pool = n;
+    c->node_pool_count++;
+  } else {
+    free(n);
+  }
+}
+
+static qa_event_node *push_event_sized(qa_conn *c, int type, int64_t stream_id, size_t len) {
+  qa_event_node *n = alloc_node(c, len);
   if (!n) return NULL;
   n->evt.type = type;
   n->evt.stream_id = stream_id;
@@ -126,14 +167,16 @@ static qa_event_node *push_event(qa_conn *c, int type, int64_t stream_id) {
   return n;
 }
 
+static qa_event_node *push_event(qa_conn *c, int type, int64_t stream_id) {
+  return push_event_sized(c, type, stream_id, 0);
+}
+
 static int push_event_data(qa_conn *c, int type, int64_t stream_id, const uint8_t *data, size_t len) {
-  qa_event_node *n = push_event(c, type, stream_id);
+  qa_event_node *n = push_event_sized(c, type, stream_id, len);
   if (!n) return -1;
   if (len > 0) {
-    n->owned = malloc(len);
-    if (!n->owned) return -1;
-    memcpy(n->owned, data, len);
-    n->evt.data = n->owned;
+    memcpy(n->data, data, len);
+    n->evt.data = n->data;
     n->evt.datalen = len;
   }
   return 0;
@@ -162,8 +205,7 @@ static void free_event_node(qa_conn *c, qa_event_node *n) {
       pp = &(*pp)->next;
     }
   }
-  free(n->owned);
-  free(n);
+  release_node(c, n);
 }
 
 int qa_conn_next_event(qa_conn *c, qa_event *evt) {
@@ -775,14 +817,15 @@ void qa_conn_free(qa_conn *c) {
     c->zombies = s->next;
     stream_free(s);
   }
-  if (c->ev_last) {
-    free(c->ev_last->owned);
-    free(c->ev_last);
-  }
+  free(c->ev_last);
   while (c->ev_head) {
     qa_event_node *n = c->ev_head;
     c->ev_head = n->next;
-    free(n->owned);
+    free(n);
+  }
+  while (c->node_pool) {
+    qa_event_node *n = c->node_pool;
+    c->node_pool = n->next;
     free(n);
   }
   for (size_t i = 0; i < c->dgram_count; i++) free(c->dgrams[(c->dgram_head + i) % QA_MAX_DGRAM_QUEUE].data);
@@ -810,11 +853,14 @@ static int64_t write_stream_packet(qa_conn *c, qa_stream *s, uint8_t *buf, size_
   }
   int all = (ch == NULL);
   uint32_t flags = (all && s->fin_queued) ? NGTCP2_WRITE_STREAM_FLAG_FIN : NGTCP2_WRITE_STREAM_FLAG_NONE;
+  /* MORE: when this stream's data leaves room in the packet, ngtcp2 says so (NGTCP2_ERR_WRITE_MORE) instead of
+   * sealing it, and the caller packs the next stream in: many small streams share one packet, not one packet each. */
+  flags |= NGTCP2_WRITE_STREAM_FLAG_MORE;
   ngtcp2_ssize pdatalen = -1;
   ngtcp2_pkt_info pi = {0};
   ngtcp2_ssize n = ngtcp2_conn_writev_stream(c->conn, &c->path, &pi, buf, cap, &pdatalen, flags, s->id, vec, cnt, ts);
   *blocked = 0;
-  if (n < 0) {
+  if (n < 0 && n != NGTCP2_ERR_WRITE_MORE) {
     if (n == NGTCP2_ERR_STREAM_DATA_BLOCKED || n == NGTCP2_ERR_STREAM_SHUT_WR || n == NGTCP2_ERR_STREAM_NOT_FOUND) {
       if (n != NGTCP2_ERR_STREAM_DATA_BLOCKED) s->write_shut = 1;
       *blocked = 1;
@@ -837,7 +883,7 @@ static int64_t write_stream_packet(qa_conn *c, qa_stream *s, uint8_t *buf, size_
       }
     }
     if ((flags & NGTCP2_WRITE_STREAM_FLAG_FIN) && (uint64_t)pdatalen == remaining) s->fin_sent = 1;
-  } else if (n == 0) {
+  } else if (n == 0 || n == NGTCP2_ERR_WRITE_MORE) {
     *blocked = 1; /* congestion or connection flow control: nothing more this round */
   }
   return n;
@@ -872,6 +918,12 @@ int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts) {
     if (stream_pending(s)) {
       int blocked = 0;
       int64_t n = write_stream_packet(c, s, buf, cap, ts, &blocked);
+      if (n == NGTCP2_ERR_WRITE_MORE) {
+        /* Room left: the next stream goes into the same packet; the call with stream -1 below seals it. */
+        c->rr = next;
+        s = next;
+        continue;
+      }
       if (n < 0) return n;
       if (n > 0) {
         c->rr = next;
@@ -881,6 +933,7 @@ int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts) {
     }
     s = next;
   }
+  /* Seals a packet left open by NGTCP2_ERR_WRITE_MORE, or writes what is due without stream data (ACK, MAX_*). */
   ngtcp2_ssize n = ngtcp2_conn_writev_stream(c->conn, &c->path, &pi, buf, cap, NULL, NGTCP2_WRITE_STREAM_FLAG_NONE,
                                              -1, NULL, 0, ts);
   return n;
@@ -1111,4 +1164,93 @@ void qa_conn_get_close(qa_conn *c, qa_close_info *out) {
   size_t n = ccerr.reasonlen < sizeof(out->reason) ? ccerr.reasonlen : sizeof(out->reason);
   if (n && ccerr.reason) memcpy(out->reason, ccerr.reason, n);
   out->reasonlen = (int32_t)n;
+}
+
+/* ---------- endpoint I/O ---------- */
+
+#define QA_IO_MAX_BATCH 64
+#define QA_IO_ADDR_SLOT 128
+
+int qa_io_wake_new(void) {
+  int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
+void qa_io_wake(int wakefd) {
+  uint64_t one = 1;
+  /* EAGAIN means the counter is saturated: the loop is woken anyway. */
+  ssize_t rv = write(wakefd, &one, sizeof(one));
+  (void)rv;
+}
+
+void qa_io_close(int fd) { close(fd); }
+
+int qa_io_wait(int fd, int wakefd, int64_t timeout_ns) {
+  struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = wakefd, .events = POLLIN}};
+  struct timespec ts, *tsp = NULL;
+  if (timeout_ns >= 0) {
+    ts.tv_sec = (time_t)(timeout_ns / 1000000000);
+    ts.tv_nsec = (long)(timeout_ns % 1000000000);
+    tsp = &ts;
+  }
+  int rv = ppoll(fds, 2, tsp, NULL);
+  if (rv < 0) return errno == EINTR ? 0 : -errno;
+  if (fds[1].revents & POLLIN) {
+    uint64_t count;
+    ssize_t n = read(wakefd, &count, sizeof(count));
+    (void)n;
+  }
+  return (fds[0].revents & (POLLIN | POLLERR)) ? 1 : 0;
+}
+
+int qa_io_recv(int fd, uint8_t *bufs, size_t slot, int count, int32_t *lens, uint8_t *addrs, int32_t *addrlens) {
+  struct mmsghdr msgs[QA_IO_MAX_BATCH];
+  struct iovec iov[QA_IO_MAX_BATCH];
+  if (count > QA_IO_MAX_BATCH) count = QA_IO_MAX_BATCH;
+  memset(msgs, 0, sizeof(msgs[0]) * (size_t)count);
+  for (int i = 0; i < count; i++) {
+    iov[i].iov_base = bufs + (size_t)i * slot;
+    iov[i].iov_len = slot;
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+    msgs[i].msg_hdr.msg_name = addrs + (size_t)i * QA_IO_ADDR_SLOT;
+    msgs[i].msg_hdr.msg_namelen = QA_IO_ADDR_SLOT;
+  }
+  int n = recvmmsg(fd, msgs, (unsigned)count, MSG_DONTWAIT, NULL);
+  if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -errno;
+  for (int i = 0; i < n; i++) {
+    /* A datagram larger than the slot was cut: -1, so the caller drops (and counts) it instead of parsing half. */
+    lens[i] = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int32_t)msgs[i].msg_len;
+    addrlens[i] = (int32_t)msgs[i].msg_hdr.msg_namelen;
+  }
+  return n;
+}
+
+int qa_io_send(int fd, const uint8_t *bufs, size_t slot, int count, const int32_t *lens, const void *addr,
+               size_t addrlen) {
+  struct mmsghdr msgs[QA_IO_MAX_BATCH];
+  struct iovec iov[QA_IO_MAX_BATCH];
+  int sent = 0;
+  while (sent < count) {
+    int batch = count - sent < QA_IO_MAX_BATCH ? count - sent : QA_IO_MAX_BATCH;
+    memset(msgs, 0, sizeof(msgs[0]) * (size_t)batch);
+    for (int i = 0; i < batch; i++) {
+      iov[i].iov_base = (void *)(bufs + (size_t)(sent + i) * slot);
+      iov[i].iov_len = (size_t)lens[sent + i];
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = (void *)addr;
+      msgs[i].msg_hdr.msg_namelen = (socklen_t)addrlen;
+    }
+    int n = sendmmsg(fd, msgs, (unsigned)batch, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      /* A refused or unreachable destination, or a full buffer: this datagram is lost, the rest still go. */
+      if (sent + 1 >= count) return sent > 0 ? sent : -errno;
+      sent++;
+      continue;
+    }
+    sent += n;
+  }
+  return sent;
 }

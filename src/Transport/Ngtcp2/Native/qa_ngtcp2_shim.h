@@ -165,6 +165,28 @@ QA_API int64_t qa_conn_write_close(qa_conn *c, uint8_t *buf, size_t cap, int app
 QA_API int64_t qa_conn_write_error_close(qa_conn *c, uint8_t *buf, size_t cap, int liberr, uint64_t ts);
 QA_API void qa_conn_get_close(qa_conn *c, qa_close_info *out);
 
+/* Endpoint I/O on a UDP socket the managed side owns (fd), so a busy endpoint spends one system call per batch of
+ * datagrams instead of two per datagram, and waits with nanosecond timeouts for ngtcp2's timers. */
+
+/* A wake-up handle (eventfd) for qa_io_wait; -errno on failure. */
+QA_API int qa_io_wake_new(void);
+/* Ends the current or next qa_io_wait on wakefd. */
+QA_API void qa_io_wake(int wakefd);
+QA_API void qa_io_close(int fd);
+/* Waits until fd is readable, wakefd was woken, or timeout_ns passed (negative: no limit); drains wakefd. Returns 1
+ * when fd is readable, 0 otherwise, -errno on failure. */
+QA_API int qa_io_wait(int fd, int wakefd, int64_t timeout_ns);
+/* Receives up to count datagrams without blocking: datagram i goes to bufs + i * slot, its length to lens[i] (-1 when
+ * it was longer than slot and cut short) and its
+ * source address (up to 128 bytes) to addrs + i * 128, its length to addrlens[i]. Returns how many were received (0
+ * when none is queued), or -errno (an ICMP error reported on the socket: the next call goes on). */
+QA_API int qa_io_recv(int fd, uint8_t *bufs, size_t slot, int count, int32_t *lens, uint8_t *addrs, int32_t *addrlens);
+/* Sends count datagrams (datagram i at bufs + i * slot, lens[i] bytes) to one address. A datagram the kernel refuses is
+ * skipped (lost, left to QUIC's loss recovery) and the rest still go. Returns how many were sent, or -errno when the
+ * only remaining one failed and none went. */
+QA_API int qa_io_send(int fd, const uint8_t *bufs, size_t slot, int count, const int32_t *lens, const void *addr,
+                      size_t addrlen);
+
 #ifdef __cplusplus
 }
 #endif
