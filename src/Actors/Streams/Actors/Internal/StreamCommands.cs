@@ -46,9 +46,6 @@ internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand
 /// <summary>Open a local stream, waiting at most <see cref="Timeout"/> for credit.</summary>
 internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Timeout, TaskCompletionSource<StreamHandle> Completion);
 
-/// <summary>A half actor published a transition to its stream actor.</summary>
-internal sealed record HalfTransitioned(StreamTransition Transition);
-
 /// <summary>A stream actor reports to its connection that one half is terminal; ignored when <see cref="Stamp"/> is of an ended generation.</summary>
 internal sealed record HalfTerminal(StreamHandleStamp Stamp, StreamHalf Half);
 
@@ -56,15 +53,6 @@ internal sealed record HalfTerminal(StreamHandleStamp Stamp, StreamHalf Half);
 internal sealed class GenerationDiscarded
 {
     public static readonly GenerationDiscarded Instance = new();
-}
-
-/// <summary>The receive half drained (read and discarded) more bytes under the linger policy.</summary>
-internal sealed record ReceiveDrained(long TotalBytes);
-
-/// <summary>The linger policy asks the receive half to read and discard everything, and to take a reset as read.</summary>
-internal sealed class DrainReceive
-{
-    public static readonly DrainReceive Instance = new();
 }
 
 /// <summary>The linger policy's recheck timer fired.</summary>
