@@ -14,7 +14,6 @@ namespace QuicActors.Streams;
 public sealed partial class ConnectionActor
 {
     private readonly List<(IActorRef Subscriber, StreamHandleStamp? Filter)> _subscribers = [];
-    private readonly Dictionary<IActorRef, long> _streamStartedAt = [];
     private IObserver<StreamTransition>[] _observers = [];
     private Serilog.ILogger _log = Serilog.Core.Logger.None;
     private CreditGauge? _creditGauge;
@@ -53,11 +52,19 @@ public sealed partial class ConnectionActor
             _settings.Metrics.RemoveCreditSource(_creditGauge);
         }
 
-        // Stream actors stopped with us; their Terminated will not come.
-        foreach (var actor in _streamStartedAt.Keys.ToArray())
+        // Stream actors stopped with us; their StreamStopped will not come.
+        foreach (var entry in _streams.Values)
         {
-            RecordStreamEnded(actor);
+            RecordStreamEnded(entry);
         }
+
+        foreach (var entry in _discardedStreams)
+        {
+            RecordStreamEnded(entry);
+        }
+
+        _streams.Clear();
+        _discardedStreams.Clear();
 
         var observers = _observers;
         _observers = [];
@@ -69,33 +76,19 @@ public sealed partial class ConnectionActor
         DiscardDatagramFlows();
     }
 
-    private void OnStreamSpawned(IActorRef actor, StreamHandle handle)
+    private void OnStreamSpawned(StreamHandle handle)
     {
-        _streamStartedAt[actor] = _time.GetTimestamp();
         _settings.Metrics.ActiveStreams.Add(1, MetricTags.Direction(handle.StreamId), MetricTags.Initiator(handle.StreamId, _connection.Role));
         BindDatagramFlow(handle);
     }
 
-    /// <summary>The stream actor or a subscriber stopped.</summary>
-    private void OnActorTerminatedPublication(IActorRef actor)
-    {
-        if (_streamStartedAt.ContainsKey(actor))
-        {
-            RecordStreamEnded(actor);
-        }
-        else
-        {
-            RemoveSubscriber(actor, unwatch: false);
-        }
-    }
+    /// <summary>A subscriber stopped.</summary>
+    private void OnActorTerminatedPublication(IActorRef actor) => RemoveSubscriber(actor, unwatch: false);
 
-    private void RecordStreamEnded(IActorRef actor)
+    private void RecordStreamEnded(in StreamEntry entry)
     {
-        if (!_streamsByActor.TryGetValue(actor, out var stamp) || !_streamStartedAt.Remove(actor, out var startedAt))
-        {
-            return;
-        }
-
+        var stamp = entry.Handle.Stamp;
+        var startedAt = entry.StartedAt;
         var direction = MetricTags.Direction(stamp.StreamId);
         var initiator = MetricTags.Initiator(stamp.StreamId, _connection.Role);
         _settings.Metrics.ActiveStreams.Add(-1, direction, initiator);

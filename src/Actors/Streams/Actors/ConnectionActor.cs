@@ -24,7 +24,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private StreamCreditLedger _bidirectional;
     private StreamCreditLedger _unidirectional;
     private readonly Dictionary<long, StreamEntry> _streams = [];
-    private readonly Dictionary<IActorRef, StreamHandleStamp> _streamsByActor = [];
+    private readonly List<StreamEntry> _discardedStreams = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
     private readonly LeakDetector? _leaks;
@@ -54,7 +54,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<OpenDeadline>(_ => ExpireOpens());
         Receive<IStreamCommand>(OnStreamCommand);
         Receive<HalfTerminal>(OnHalfTerminal);
-        Receive<Terminated>(OnStreamActorTerminated);
+        Receive<StreamStopped>(OnStreamStopped);
+        Receive<Terminated>(t => OnActorTerminatedPublication(t.ActorRef));
         Receive<StreamHalfStates>(OnStreamHalfStates);
         Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
@@ -193,10 +194,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
-        var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name));
-        _streams.Add(streamId.Value, new StreamEntry(actor, handle));
-        _streamsByActor.Add(actor, handle.Stamp);
-        OnStreamSpawned(actor, handle);
+        // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
+        // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
+        var actor = Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name);
+        _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp()));
+        OnStreamSpawned(handle);
         if (_leaks is not null)
         {
             _leaks.Register(streamId, Now, StateName(handle.SendState), StateName(handle.ReceiveState));
@@ -247,16 +249,25 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnStreamActorTerminated(Terminated terminated)
+    private void OnStreamStopped(StreamStopped stopped)
     {
-        OnActorTerminatedPublication(terminated.ActorRef);
-        if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp))
-        {
-            return;
-        }
+        var stamp = stopped.Stamp;
 
         // The entry may already belong to the next generation's stream of the same ID.
-        var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && entry.Actor.Equals(terminated.ActorRef) && _streams.Remove(stamp.StreamId.Value);
+        var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && entry.Actor.Equals(stopped.Actor) && _streams.Remove(stamp.StreamId.Value);
+        if (!removed)
+        {
+            var index = _discardedStreams.FindIndex(e => e.Actor.Equals(stopped.Actor));
+            if (index < 0)
+            {
+                return;
+            }
+
+            entry = _discardedStreams[index];
+            _discardedStreams.RemoveAt(index);
+        }
+
+        RecordStreamEnded(entry);
         if (!_generations.IsCurrent(stamp))
         {
             // The connection closed or the generation ended: there is no slot to give back, but a stream that ended after
@@ -295,6 +306,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             entry.Actor.Tell(GenerationDiscarded.Instance, Self);
             _leaks?.Unregister(entry.Handle.StreamId);
+            _discardedStreams.Add(entry);
         }
 
         _streams.Clear();
@@ -409,5 +421,5 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             violations);
     }
 
-    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle);
+    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt);
 }

@@ -1,3 +1,4 @@
+using QuicActors.Kernel;
 using QuicActors.Transport;
 using QuicActors.Transport.Events;
 
@@ -68,7 +69,10 @@ internal sealed class ReceiveHalfHost
             }
         }
 
-        FailReads(new InvalidOperationException($"Stream {_stamp.StreamId}: the receive half has ended."));
+        if (ReadCount > 0)
+        {
+            FailReads(new InvalidOperationException($"Stream {_stamp.StreamId}: the receive half has ended."));
+        }
     }
 
     public void OnData(StreamDataReceived data)
@@ -89,7 +93,8 @@ internal sealed class ReceiveHalfHost
 
     public void OnRead(ReadCommand read)
     {
-        (_reads ??= []).Add(new PendingRead(++_nextReadId, read));
+        var pending = new PendingRead(++_nextReadId, read);
+        (_reads ??= []).Add(pending);
         if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
         {
             // The read was sent before the handle saw the peer's reset: it reads the reset now, instead of waiting forever.
@@ -101,7 +106,11 @@ internal sealed class ReceiveHalfHost
         Serve();
         if (read.Deadline is { } deadline && !read.Completion.Task.IsCompleted)
         {
-            _stream.Timers.StartSingleTimer(_nextReadId, new ReadDeadline(_nextReadId), deadline);
+            // Serve takes reads from the front only, so a read it did not complete is still the last one.
+            if (_reads is { Count: > 0 } reads && ReferenceEquals(reads[^1].Command, read))
+            {
+                reads[^1] = pending with { Deadline = _stream.ScheduleSelf(deadline, new ReadDeadline(pending.Id)) };
+            }
         }
     }
 
@@ -112,6 +121,7 @@ internal sealed class ReceiveHalfHost
         {
             var read = _reads![index];
             _reads.RemoveAt(index);
+            CancelDeadline(read);
             read.Command.Completion.TrySetException(new TimeoutException($"Stream {_stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
         }
     }
@@ -262,13 +272,7 @@ internal sealed class ReceiveHalfHost
         }
     }
 
-    private void CancelDeadline(PendingRead read)
-    {
-        if (read.Command.Deadline is not null && _stream.Timers.IsTimerActive(read.Id))
-        {
-            _stream.Timers.Cancel(read.Id);
-        }
-    }
+    private static void CancelDeadline(in PendingRead read) => read.Deadline?.Cancel();
 
     private void FailReads(Exception exception)
     {
@@ -279,6 +283,7 @@ internal sealed class ReceiveHalfHost
 
         foreach (var read in reads)
         {
+            CancelDeadline(read);
             read.Command.Completion.TrySetException(exception);
         }
 
@@ -293,5 +298,5 @@ internal sealed class ReceiveHalfHost
         }
     }
 
-    private readonly record struct PendingRead(long Id, ReadCommand Command);
+    private readonly record struct PendingRead(long Id, ReadCommand Command, ICancelable? Deadline = null);
 }

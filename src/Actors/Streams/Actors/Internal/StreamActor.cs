@@ -15,7 +15,7 @@ namespace QuicActors.Streams.Internal;
 /// an idle stream must cost at most 2 KB per side, and per-instance handler tables plus two more actors (cell, mailbox,
 /// watch, timers) cost more than that on their own (figures in <c>README.md</c>).
 /// </remarks>
-internal sealed partial class StreamActor : ActorBase, IWithTimers
+internal sealed partial class StreamActor : ActorBase
 {
     private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
     private readonly StreamHandle _handle;
@@ -23,6 +23,7 @@ internal sealed partial class StreamActor : ActorBase, IWithTimers
     private readonly TimeProvider _time;
     private readonly SendHalfHost? _send;
     private readonly ReceiveHalfHost? _receive;
+    private ICancelable? _lingerRecheck;
     private long _releasedAt;
     private long _finSentAt;
     private long _drained;
@@ -51,8 +52,6 @@ internal sealed partial class StreamActor : ActorBase, IWithTimers
             _receive = new ReceiveHalfHost(this, connection, generations, handle.Stamp, handle);
         }
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time) =>
         Kernel.Props.Create(() => new StreamActor(connection, generations, handle, linger, time));
@@ -94,6 +93,7 @@ internal sealed partial class StreamActor : ActorBase, IWithTimers
                 LiveReceive?.OnReadDeadline(deadline);
                 break;
             case LingerRecheck:
+                _lingerRecheck = null;
                 _lingerDue = true;
                 break;
             case PeerResetStream reset:
@@ -134,6 +134,7 @@ internal sealed partial class StreamActor : ActorBase, IWithTimers
     protected override void PostStop()
     {
         EndReceive();
+        _lingerRecheck?.Cancel();
 
         // Normally every half already reported. After a failure, report the rest: the engine's ReleaseStream aborts a
         // half that is not terminal (code 0), so the slot is not leaked.
@@ -148,7 +149,16 @@ internal sealed partial class StreamActor : ActorBase, IWithTimers
         }
 
         _handle.Complete();
+        Context.Parent.Tell(new StreamStopped(_handle.Stamp, Self), Self);
     }
+
+    /// <summary>
+    /// Tells this actor <paramref name="message"/> after <paramref name="delay"/>. A plain scheduled tell, not the kernel's
+    /// timers: those cost every stream a timer table while it sits idle. A cancelled timer's message may still arrive, so
+    /// each message is harmless when stale.
+    /// </summary>
+    internal ICancelable ScheduleSelf(TimeSpan delay, object message) =>
+        Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
 
     /// <summary>Called by a half, on this actor's thread, for each of its transitions, in order.</summary>
     internal void OnHalfTransition(in StreamTransition transition)
@@ -311,14 +321,10 @@ internal sealed partial class StreamActor : ActorBase, IWithTimers
 
         ReportLingerActions(actionsBefore);
 
-        if (decision.RecheckAfter is { } recheck)
-        {
-            Timers.StartSingleTimer(LingerRecheck.Instance, LingerRecheck.Instance, recheck < TimeSpan.Zero ? TimeSpan.Zero : recheck);
-        }
-        else if (Timers.IsTimerActive(LingerRecheck.Instance))
-        {
-            Timers.Cancel(LingerRecheck.Instance);
-        }
+        _lingerRecheck?.Cancel();
+        _lingerRecheck = decision.RecheckAfter is { } recheck
+            ? ScheduleSelf(recheck < TimeSpan.Zero ? TimeSpan.Zero : recheck, LingerRecheck.Instance)
+            : null;
     }
 
     private SendHalfProgress SendProgress() => _send?.State switch

@@ -49,6 +49,9 @@ internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Tim
 /// <summary>A stream actor reports to its connection that one half is terminal; ignored when <see cref="Stamp"/> is of an ended generation.</summary>
 internal sealed record HalfTerminal(StreamHandleStamp Stamp, StreamHalf Half);
 
+/// <summary>A stream actor stopped (its last message to the connection): the slot may come back now.</summary>
+internal sealed record StreamStopped(StreamHandleStamp Stamp, IActorRef Actor);
+
 /// <summary>The stream's generation ended (0-RTT rejected): its halves end as discarded, without a frame.</summary>
 internal sealed class GenerationDiscarded
 {
