@@ -16,6 +16,7 @@ public sealed partial class ConnectionActor
     private readonly List<(IActorRef Subscriber, StreamHandleStamp? Filter)> _subscribers = [];
     private IObserver<StreamTransition>[] _observers = [];
     private Serilog.ILogger _log = Serilog.Core.Logger.None;
+    private TransitionAudience _audience = null!;
     private CreditGauge? _creditGauge;
 
     /// <summary>
@@ -41,6 +42,7 @@ public sealed partial class ConnectionActor
     private void StartPublication()
     {
         _log = _settings.Logger ?? Context.System.Log;
+        _audience = new TransitionAudience(_settings, _log);
         _creditGauge = new CreditGauge(this);
         _settings.Metrics.AddCreditSource(_creditGauge);
     }
@@ -113,6 +115,7 @@ public sealed partial class ConnectionActor
         }
 
         _subscribers.Add((subscribe.Subscriber, subscribe.StreamFilter));
+        CountListeners();
         Context.Watch(subscribe.Subscriber);
     }
 
@@ -122,6 +125,8 @@ public sealed partial class ConnectionActor
         {
             Context.Unwatch(subscriber);
         }
+
+        CountListeners();
     }
 
     private void OnObserverCommand(TransitionObserverCommand command)
@@ -129,7 +134,10 @@ public sealed partial class ConnectionActor
         _observers = command.Subscribe
             ? [.. _observers, command.Observer]
             : Array.FindAll(_observers, o => !ReferenceEquals(o, command.Observer));
+        CountListeners();
     }
+
+    private void CountListeners() => _audience.SetListeners(_subscribers.Count + _observers.Length);
 
     /// <summary>The one place a transition leaves the stream for the world outside it.</summary>
     private void PublishTransition(in StreamTransition transition)

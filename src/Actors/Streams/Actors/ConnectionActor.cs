@@ -56,7 +56,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<HalfTerminal>(OnHalfTerminal);
         Receive<StreamStopped>(OnStreamStopped);
         Receive<Terminated>(t => OnActorTerminatedPublication(t.ActorRef));
-        Receive<StreamHalfStates>(OnStreamHalfStates);
+        Receive<HalfTransitioned>(t => PublishTransition(t.Transition));
         Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
         ReceiveApiMessages();
@@ -154,7 +154,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var handle = SpawnStream(opened.StreamId);
         if (_settings.StreamHandler is { } handler)
         {
-            _ = RunHandlerAsync(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
+            StreamHandlerRun.Start(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
         }
         else if (_settings.StreamHandlerProps is { } handlerProps)
         {
@@ -166,42 +166,19 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static async Task RunHandlerAsync(Func<StreamHandle, CancellationToken, Task> handler, StreamHandle handle, long failureCode, Serilog.ILogger log)
-    {
-        try
-        {
-            await Task.Run(() => handler(handle, handle.PeerAborted)).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            log.Warning(ex, "Stream handler of {Stream} failed; aborting the stream with code {Code}", handle.Stamp, failureCode);
-            try
-            {
-                handle.Abort(StreamAbortDirection.Both, failureCode);
-            }
-            catch (StaleHandleException)
-            {
-                // The generation ended: the stream was discarded with it.
-            }
-        }
-        finally
-        {
-            handle.Release();
-        }
-    }
-
     private StreamHandle SpawnStream(QuicStreamId streamId)
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
         // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
         // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
-        var actor = Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name);
+        var actor = Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time, _audience), name);
         _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp()));
         OnStreamSpawned(handle);
         if (_leaks is not null)
         {
-            _leaks.Register(streamId, Now, StateName(handle.SendState), StateName(handle.ReceiveState));
+            // The half states in a report are read from the handle when the report is made (ScanForLeaks), not kept up to date here.
+            _leaks.Register(streamId, Now, handle.CanWrite ? nameof(SendState.Ready) : LeakDetector.AbsentHalf, handle.CanRead ? nameof(ReceiveState.Recv) : LeakDetector.AbsentHalf);
             ScheduleLeakScan();
         }
 
@@ -360,15 +337,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _waitingOpens.Clear();
     }
 
-    private void OnStreamHalfStates(StreamHalfStates states)
-    {
-        PublishTransition(states.Transition);
-        if (_leaks is not null && _generations.IsCurrent(states.Stamp))
-        {
-            _leaks.UpdateHalfStates(states.Stamp.StreamId, StateName(states.Send), StateName(states.Receive));
-        }
-    }
-
     private void ScanForLeaks()
     {
         if (_leaks is null)
@@ -378,8 +346,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _leakReports.Clear();
         _leaks.Scan(Now, _leakReports);
-        foreach (var report in _leakReports)
+        foreach (var scanned in _leakReports)
         {
+            var report = _streams.TryGetValue(scanned.StreamId.Value, out var entry)
+                ? scanned with { SendHalfState = StateName(entry.Handle.SendState), ReceiveHalfState = StateName(entry.Handle.ReceiveState) }
+                : scanned;
             Context.System.Log.Warning("Connection {ConnectionId}: stream leak: {Report}", _settings.ConnectionId, report);
             Context.System.EventStream.Publish(report);
             RecordLeakReported();

@@ -84,7 +84,7 @@ internal sealed class ReceiveHalfHost
         }
         else
         {
-            (_chunks ??= new Queue<StreamDataReceived>()).Enqueue(data);
+            (_chunks ??= new Queue<StreamDataReceived>(1)).Enqueue(data);
         }
 
         Publish(step);
@@ -94,7 +94,7 @@ internal sealed class ReceiveHalfHost
     public void OnRead(ReadCommand read)
     {
         var pending = new PendingRead(++_nextReadId, read);
-        (_reads ??= []).Add(pending);
+        (_reads ??= new List<PendingRead>(1)).Add(pending);
         if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
         {
             // The read was sent before the handle saw the peer's reset: it reads the reset now, instead of waiting forever.

@@ -21,6 +21,7 @@ internal sealed partial class StreamActor : ActorBase
     private readonly StreamHandle _handle;
     private readonly LingerPolicy _linger;
     private readonly TimeProvider _time;
+    private readonly TransitionAudience _audience;
     private readonly SendHalfHost? _send;
     private readonly ReceiveHalfHost? _receive;
     private ICancelable? _lingerRecheck;
@@ -37,8 +38,9 @@ internal sealed partial class StreamActor : ActorBase
     private bool _finAsked;
     private bool _resetSent;
 
-    public StreamActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time)
+    public StreamActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time, TransitionAudience audience)
     {
+        _audience = audience;
         _handle = handle;
         _linger = linger;
         _time = time;
@@ -53,8 +55,8 @@ internal sealed partial class StreamActor : ActorBase
         }
     }
 
-    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time) =>
-        Kernel.Props.Create(() => new StreamActor(connection, generations, handle, linger, time));
+    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time, TransitionAudience audience) =>
+        Kernel.Props.Create(() => new StreamActor(connection, generations, handle, linger, time, audience));
 
     /// <summary>The send half, while it still takes input.</summary>
     private SendHalfHost? LiveSend => _send is { IsTerminal: false } send ? send : null;
@@ -174,7 +176,11 @@ internal sealed partial class StreamActor : ActorBase
         }
 
         _handle.Publish(transition);
-        Context.Parent.Tell(new StreamHalfStates(_handle.Stamp, _send?.State, _receive?.State, transition), Self);
+        if (_audience.IsListening)
+        {
+            Context.Parent.Tell(new HalfTransitioned(transition), Self);
+        }
+
         if (transition.IsTerminal)
         {
             _sendReported |= transition.Half == StreamHalf.Send;

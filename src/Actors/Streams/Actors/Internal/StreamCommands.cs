@@ -77,8 +77,8 @@ internal sealed record ReadDeadline(long ReadId);
 internal sealed record StatusQuery(TaskCompletionSource<ConnectionStatus> Completion);
 
 
-/// <summary>A stream actor's half states after <see cref="Transition"/>: the connection publishes the transition and feeds its leak detector.</summary>
-internal sealed record StreamHalfStates(StreamHandleStamp Stamp, SendState? Send, ReceiveState? Receive, StreamTransition Transition);
+/// <summary>A stream actor tells its connection a transition to publish, when the connection's <see cref="TransitionAudience"/> listens.</summary>
+internal sealed record HalfTransitioned(StreamTransition Transition);
 
 /// <summary>The leak detector's scan timer fired.</summary>
 internal sealed class LeakScan
