@@ -173,6 +173,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
         // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
         var actor = Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time, _audience), name);
+
+        // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
+        handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
         _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp()));
         OnStreamSpawned(handle);
         if (_leaks is not null)

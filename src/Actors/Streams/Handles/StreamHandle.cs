@@ -10,14 +10,16 @@ namespace QuicActors.Streams;
 /// handle is inert, every operation throws <see cref="StaleHandleException"/> and nothing reaches the wire.
 /// </summary>
 /// <remarks>
-/// <para>Every command goes to the <see cref="ConnectionActor"/>, whose generation gate admits it before the stream's half
-/// actors call the engine (invariant 5). Disposing the handle, or returning from a server stream handler, releases the
+/// <para>Every command passes its connection's generation gate before the stream actor calls the engine (invariant 5); it
+/// goes straight to the stream actor unless the <see cref="ConnectionActor"/> must see it. Disposing the handle, or returning from a server stream handler, releases the
 /// stream to the connection's <see cref="LingerPolicy"/>.</para>
 /// <para>Transitions are delivered to observers on the stream actor's thread; observers must not block.</para>
 /// </remarks>
 public sealed partial class StreamHandle : IAsyncDisposable
 {
     private readonly IActorRef _connection;
+    private IActorRef? _stream;
+    private bool _viaConnection = true;
     private readonly GenerationTracker _generations;
     private readonly CancellationTokenSource _aborted = new();
     private readonly object _observersGate = new();
@@ -98,7 +100,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connection.Tell(new ReadCommand(Stamp, buffer, deadline, completion), ActorRefs.NoSender);
+        Target.Tell(new ReadCommand(Stamp, buffer, deadline, completion), ActorRefs.NoSender);
         return completion.Task;
     }
 
@@ -122,7 +124,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connection.Tell(new WriteCommand(Stamp, data, completeWrites, completion), ActorRefs.NoSender);
+        Target.Tell(new WriteCommand(Stamp, data, completeWrites, completion), ActorRefs.NoSender);
         return completion.Task;
     }
 
@@ -144,7 +146,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         ThrowIfStale();
-        _connection.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
+        Target.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
     }
 
     /// <summary>Releases the stream to the linger policy; the handle must not be used afterwards. Idempotent.</summary>
@@ -158,7 +160,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0 && !_ended)
         {
-            _connection.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
+            Target.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
         }
     }
 
@@ -169,6 +171,20 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal StreamAbortedException? ReceiveAbort => _receiveAbort;
 
     internal void MarkEndOfStreamRead() => _endOfStreamRead = true;
+
+    /// <summary>
+    /// Where commands go: straight to the stream actor, which runs the generation gate itself; through the connection actor
+    /// while it must see them (early streams it may replay, datagram flows) or once the stream has ended, so the connection
+    /// answers for it.
+    /// </summary>
+    private IActorRef Target => _viaConnection || _ended || _stream is null ? _connection : _stream;
+
+    /// <summary>Called by the connection actor once, right after spawning the stream actor and before anyone has the handle.</summary>
+    internal void Attach(IActorRef stream, bool viaConnection)
+    {
+        _stream = stream;
+        _viaConnection = viaConnection;
+    }
 
     /// <summary>Called by the stream actor, on its thread, for each transition; remembers the abort that ended a half so later operations report it.</summary>
     internal void Publish(in StreamTransition transition)

@@ -18,6 +18,7 @@ namespace QuicActors.Streams.Internal;
 internal sealed partial class StreamActor : ActorBase
 {
     private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
+    private readonly GenerationTracker _generations;
     private readonly StreamHandle _handle;
     private readonly LingerPolicy _linger;
     private readonly TimeProvider _time;
@@ -41,6 +42,7 @@ internal sealed partial class StreamActor : ActorBase
     public StreamActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time, TransitionAudience audience)
     {
         _audience = audience;
+        _generations = generations;
         _handle = handle;
         _linger = linger;
         _time = time;
@@ -68,6 +70,9 @@ internal sealed partial class StreamActor : ActorBase
     {
         switch (message)
         {
+            case IStreamCommand command when !ReferenceEquals(Sender, Context.Parent) && !Admit(command):
+                // Straight from a handle: the connection's generation gate was not on the way, so it runs here.
+                return true;
             case ReadCommand read:
                 OnRead(read);
                 break;
@@ -125,6 +130,20 @@ internal sealed partial class StreamActor : ActorBase
 
         AfterMessage();
         return true;
+    }
+
+    private bool Admit(IStreamCommand command)
+    {
+        try
+        {
+            _generations.ThrowIfNotAdmitted(command.Stamp);
+            return true;
+        }
+        catch (StaleHandleException ex)
+        {
+            command.Fail(ex);
+            return false;
+        }
     }
 
     /// <summary>
