@@ -17,6 +17,7 @@ public sealed partial class ConnectionActor
     private IObserver<StreamTransition>[] _observers = [];
     private Serilog.ILogger _log = Serilog.Core.Logger.None;
     private TransitionAudience _audience = null!;
+    private StreamActorContext _streamContext = null!;
     private CreditGauge? _creditGauge;
 
     /// <summary>
@@ -43,6 +44,7 @@ public sealed partial class ConnectionActor
     {
         _log = _settings.Logger ?? Context.System.Log;
         _audience = new TransitionAudience(_settings, _log);
+        _streamContext = new StreamActorContext(_connection, _generations, _settings.Linger, _time, _audience);
         _creditGauge = new CreditGauge(this);
         _settings.Metrics.AddCreditSource(_creditGauge);
     }

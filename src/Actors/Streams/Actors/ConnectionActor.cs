@@ -53,7 +53,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<OpenStreamRequest>(OnOpenStream);
         Receive<OpenDeadline>(_ => ExpireOpens());
         Receive<IStreamCommand>(OnStreamCommand);
-        Receive<HalfTerminal>(OnHalfTerminal);
         Receive<StreamStopped>(OnStreamStopped);
         Receive<Terminated>(t => OnActorTerminatedPublication(t.ActorRef));
         Receive<HalfTransitioned>(t => PublishTransition(t.Transition));
@@ -172,7 +171,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
         // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
         // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
-        var actor = Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time, _audience), name);
+        var actor = Context.ActorOf(StreamActor.Props(_streamContext, handle), name);
 
         // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
         handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
@@ -260,16 +259,18 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        ApplyRelease(stamp.StreamId, LedgerFor(stamp.StreamId).OnStreamTerminated(stamp.StreamId));
-    }
-
-    private void OnHalfTerminal(HalfTerminal terminal)
-    {
-        if (_generations.IsCurrent(terminal.Stamp))
+        var ledger = LedgerFor(stamp.StreamId);
+        if (entry.Handle.CanWrite)
         {
-            var streamId = terminal.Stamp.StreamId;
-            ApplyRelease(streamId, LedgerFor(streamId).OnHalfTerminal(streamId, terminal.Half));
+            ApplyRelease(stamp.StreamId, ledger.OnHalfTerminal(stamp.StreamId, StreamHalf.Send));
         }
+
+        if (entry.Handle.CanRead)
+        {
+            ApplyRelease(stamp.StreamId, ledger.OnHalfTerminal(stamp.StreamId, StreamHalf.Receive));
+        }
+
+        ApplyRelease(stamp.StreamId, ledger.OnStreamTerminated(stamp.StreamId));
     }
 
     /// <summary>

@@ -15,9 +15,7 @@ namespace QuicActors.Streams.Internal;
 internal sealed class ReceiveHalfHost
 {
     private readonly StreamActor _stream;
-    private readonly IQuicEngineConnection _connection;
-    private readonly GenerationTracker _generations;
-    private readonly StreamHandleStamp _stamp;
+    private readonly StreamActorContext _context;
     private readonly StreamHandle _handle;
     private Queue<StreamDataReceived>? _chunks;
     private List<PendingRead>? _reads;
@@ -29,12 +27,10 @@ internal sealed class ReceiveHalfHost
     private long? _localAbortCode;
     private long? _peerResetCode;
 
-    public ReceiveHalfHost(StreamActor stream, IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp, StreamHandle handle)
+    public ReceiveHalfHost(StreamActor stream, StreamActorContext context, StreamHandle handle)
     {
         _stream = stream;
-        _connection = connection;
-        _generations = generations;
-        _stamp = stamp;
+        _context = context;
         _handle = handle;
     }
 
@@ -48,13 +44,13 @@ internal sealed class ReceiveHalfHost
 
     public void OnGenerationDiscarded()
     {
-        FailReads(new StaleHandleException(_stamp, _generations.Current.Generation));
+        FailReads(new StaleHandleException(_handle.Stamp, _context.Generations.Current.Generation));
         Publish(_half.OnGenerationDiscarded());
     }
 
     public void OnConnectionClosed()
     {
-        FailReads(new InvalidOperationException($"Stream {_stamp.StreamId}: the connection closed."));
+        FailReads(new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: the connection closed."));
         Publish(_half.OnConnectionClosed());
     }
 
@@ -71,7 +67,7 @@ internal sealed class ReceiveHalfHost
 
         if (ReadCount > 0)
         {
-            FailReads(new InvalidOperationException($"Stream {_stamp.StreamId}: the receive half has ended."));
+            FailReads(new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: the receive half has ended."));
         }
     }
 
@@ -122,7 +118,7 @@ internal sealed class ReceiveHalfHost
             var read = _reads![index];
             _reads.RemoveAt(index);
             CancelDeadline(read);
-            read.Command.Completion.TrySetException(new TimeoutException($"Stream {_stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
+            read.Command.Completion.TrySetException(new TimeoutException($"Stream {_handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
         }
     }
 
@@ -133,11 +129,11 @@ internal sealed class ReceiveHalfHost
         DiscardChunks(consume: false);
         var step = _half.StopSending((ulong)errorCode);
         // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
-        if (step.Action.Kind == StreamActionKind.SendStopSending && _generations.IsCurrent(_stamp))
+        if (step.Action.Kind == StreamActionKind.SendStopSending && _context.Generations.IsCurrent(_handle.Stamp))
         {
             try
             {
-                _connection.StopSending(_stamp.StreamId, errorCode);
+                _context.Connection.StopSending(_handle.Stamp.StreamId, errorCode);
             }
             catch (QuicTransportException)
             {
@@ -223,6 +219,17 @@ internal sealed class ReceiveHalfHost
 
             Publish(_half.OnEofRead());
         }
+
+        // An idle stream keeps no empty buffers: most streams wait with nothing queued, and 2 KB per idle stream is the budget.
+        if (_reads is { Count: 0 })
+        {
+            _reads = null;
+        }
+
+        if (_chunks is { Count: 0 })
+        {
+            _chunks = null;
+        }
     }
 
     private long DiscardChunks(bool consume)
@@ -257,14 +264,14 @@ internal sealed class ReceiveHalfHost
         }
 
         _half.OnBytesRead(count);
-        if (!_generations.IsCurrent(_stamp))
+        if (!_context.Generations.IsCurrent(_handle.Stamp))
         {
             return;
         }
 
         try
         {
-            _connection.Consume(_stamp.StreamId, count);
+            _context.Connection.Consume(_handle.Stamp.StreamId, count);
         }
         catch (QuicTransportException)
         {
@@ -294,7 +301,7 @@ internal sealed class ReceiveHalfHost
     {
         foreach (var transition in step.Transitions)
         {
-            _stream.OnHalfTransition(new StreamTransition(_stamp, StreamHalf.Receive, default, transition));
+            _stream.OnHalfTransition(new StreamTransition(_handle.Stamp, StreamHalf.Receive, default, transition));
         }
     }
 

@@ -16,19 +16,17 @@ namespace QuicActors.Streams.Internal;
 internal sealed class SendHalfHost
 {
     private readonly StreamActor _stream;
-    private readonly IQuicEngineConnection _connection;
-    private readonly GenerationTracker _generations;
-    private readonly StreamHandleStamp _stamp;
+    private readonly StreamActorContext _context;
+    private readonly StreamHandle _handle;
     private List<TaskCompletionSource>? _pendingWrites;
     private SendHalf _half;
     private bool _resetByPeer;
 
-    public SendHalfHost(StreamActor stream, IQuicEngineConnection connection, GenerationTracker generations, StreamHandleStamp stamp)
+    public SendHalfHost(StreamActor stream, StreamActorContext context, StreamHandle handle)
     {
         _stream = stream;
-        _connection = connection;
-        _generations = generations;
-        _stamp = stamp;
+        _context = context;
+        _handle = handle;
     }
 
     public SendState State => _half.State;
@@ -60,7 +58,7 @@ internal sealed class SendHalfHost
 
     public void OnGenerationDiscarded()
     {
-        FailPendingWrites(new StaleHandleException(_stamp, _generations.Current.Generation));
+        FailPendingWrites(new StaleHandleException(_handle.Stamp, _context.Generations.Current.Generation));
         Publish(_half.OnGenerationDiscarded());
     }
 
@@ -68,9 +66,9 @@ internal sealed class SendHalfHost
     public void OnWrite(ReadOnlyMemory<byte> data, bool fin, TaskCompletionSource? completion)
     {
         // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
-        if (!_generations.IsCurrent(_stamp))
+        if (!_context.Generations.IsCurrent(_handle.Stamp))
         {
-            completion?.TrySetException(new StaleHandleException(_stamp, _generations.Current.Generation));
+            completion?.TrySetException(new StaleHandleException(_handle.Stamp, _context.Generations.Current.Generation));
             return;
         }
 
@@ -79,7 +77,7 @@ internal sealed class SendHalfHost
         {
             completion?.TrySetException(_half.ResetErrorCode is { } code
                 ? new StreamAbortedException(StreamHalf.Send, (long)code, _resetByPeer)
-                : new InvalidOperationException($"Stream {_stamp.StreamId}: cannot write in send state {_half.State} ({step.Error})."));
+                : new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: cannot write in send state {_half.State} ({step.Error})."));
             return;
         }
 
@@ -89,7 +87,7 @@ internal sealed class SendHalfHost
             var finStep = _half.CompleteWrites();
             if (finStep.IsFailure || (!finStep.Changed && _half.State != SendState.DataSent))
             {
-                completion?.TrySetException(new InvalidOperationException($"Stream {_stamp.StreamId}: cannot complete writes in send state {_half.State}."));
+                completion?.TrySetException(new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: cannot complete writes in send state {_half.State}."));
                 return;
             }
 
@@ -99,7 +97,7 @@ internal sealed class SendHalfHost
         ValueTask write;
         try
         {
-            write = _connection.WriteAsync(_stamp.StreamId, data, fin);
+            write = _context.Connection.WriteAsync(_handle.Stamp.StreamId, data, fin);
         }
         catch (QuicTransportException ex) when (ex.Error == QuicTransportError.StreamAborted && ex.ApplicationErrorCode is { } code)
         {
@@ -179,11 +177,11 @@ internal sealed class SendHalfHost
 
     private void Apply(StepResult<SendState> step, long localAbortCode)
     {
-        if (step.Action.Kind == StreamActionKind.SendResetStream && _generations.IsCurrent(_stamp))
+        if (step.Action.Kind == StreamActionKind.SendResetStream && _context.Generations.IsCurrent(_handle.Stamp))
         {
             try
             {
-                _connection.ResetStream(_stamp.StreamId, localAbortCode);
+                _context.Connection.ResetStream(_handle.Stamp.StreamId, localAbortCode);
             }
             catch (QuicTransportException)
             {
@@ -198,7 +196,7 @@ internal sealed class SendHalfHost
     {
         foreach (var transition in step.Transitions)
         {
-            _stream.OnHalfTransition(new StreamTransition(_stamp, StreamHalf.Send, transition, default));
+            _stream.OnHalfTransition(new StreamTransition(_handle.Stamp, StreamHalf.Send, transition, default));
         }
     }
 }

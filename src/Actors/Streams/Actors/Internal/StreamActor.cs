@@ -1,5 +1,4 @@
 using QuicActors.Kernel;
-using QuicActors.Transport;
 using QuicActors.Transport.Events;
 
 namespace QuicActors.Streams.Internal;
@@ -18,19 +17,14 @@ namespace QuicActors.Streams.Internal;
 internal sealed partial class StreamActor : ActorBase
 {
     private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
-    private readonly GenerationTracker _generations;
+    private readonly StreamActorContext _context;
     private readonly StreamHandle _handle;
-    private readonly LingerPolicy _linger;
-    private readonly TimeProvider _time;
-    private readonly TransitionAudience _audience;
     private readonly SendHalfHost? _send;
     private readonly ReceiveHalfHost? _receive;
     private ICancelable? _lingerRecheck;
     private long _releasedAt;
     private long _finSentAt;
     private long _drained;
-    private bool _sendReported;
-    private bool _receiveReported;
     private bool _receiveEnded;
     private bool _released;
     private bool _lingerDue;
@@ -39,26 +33,23 @@ internal sealed partial class StreamActor : ActorBase
     private bool _finAsked;
     private bool _resetSent;
 
-    public StreamActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time, TransitionAudience audience)
+    public StreamActor(StreamActorContext context, StreamHandle handle)
     {
-        _audience = audience;
-        _generations = generations;
+        _context = context;
         _handle = handle;
-        _linger = linger;
-        _time = time;
         if (handle.CanWrite)
         {
-            _send = new SendHalfHost(this, connection, generations, handle.Stamp);
+            _send = new SendHalfHost(this, context, handle);
         }
 
         if (handle.CanRead)
         {
-            _receive = new ReceiveHalfHost(this, connection, generations, handle.Stamp, handle);
+            _receive = new ReceiveHalfHost(this, context, handle);
         }
     }
 
-    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time, TransitionAudience audience) =>
-        Kernel.Props.Create(() => new StreamActor(connection, generations, handle, linger, time, audience));
+    public static Props Props(StreamActorContext context, StreamHandle handle) =>
+        Kernel.Props.Create(() => new StreamActor(context, handle));
 
     /// <summary>The send half, while it still takes input.</summary>
     private SendHalfHost? LiveSend => _send is { IsTerminal: false } send ? send : null;
@@ -136,7 +127,7 @@ internal sealed partial class StreamActor : ActorBase
     {
         try
         {
-            _generations.ThrowIfNotAdmitted(command.Stamp);
+            _context.Generations.ThrowIfNotAdmitted(command.Stamp);
             return true;
         }
         catch (StaleHandleException ex)
@@ -157,19 +148,11 @@ internal sealed partial class StreamActor : ActorBase
         EndReceive();
         _lingerRecheck?.Cancel();
 
-        // Normally every half already reported. After a failure, report the rest: the engine's ReleaseStream aborts a
-        // half that is not terminal (code 0), so the slot is not leaked.
-        if (_send is not null && !_sendReported)
-        {
-            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, StreamHalf.Send), Self);
-        }
-
-        if (_receive is not null && !_receiveReported)
-        {
-            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, StreamHalf.Receive), Self);
-        }
-
         _handle.Complete();
+
+        // One message for the whole end: the actor stops exactly when its halves are terminal, so the connection records
+        // both halves and the stop together. After a failure a half may still be open; it is reported all the same, and
+        // the engine's ReleaseStream aborts it (code 0), so the slot is not leaked.
         Context.Parent.Tell(new StreamStopped(_handle.Stamp, Self), Self);
     }
 
@@ -186,7 +169,7 @@ internal sealed partial class StreamActor : ActorBase
     {
         if (transition.Half == StreamHalf.Send && transition.Send.To == SendState.DataSent)
         {
-            _finSentAt = _time.GetTimestamp();
+            _finSentAt = _context.Time.GetTimestamp();
         }
 
         if (transition.Cause is TransitionCause.PeerReset or TransitionCause.PeerStopSending)
@@ -195,16 +178,9 @@ internal sealed partial class StreamActor : ActorBase
         }
 
         _handle.Publish(transition);
-        if (_audience.IsListening)
+        if (_context.Audience.IsListening)
         {
             Context.Parent.Tell(new HalfTransitioned(transition), Self);
-        }
-
-        if (transition.IsTerminal)
-        {
-            _sendReported |= transition.Half == StreamHalf.Send;
-            _receiveReported |= transition.Half == StreamHalf.Receive;
-            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, transition.Half), Self);
         }
 
         // Not now: the half is in the middle of a step. The policy runs once the message is handled.
@@ -292,13 +268,13 @@ internal sealed partial class StreamActor : ActorBase
         }
 
         _released = true;
-        _releasedAt = _time.GetTimestamp();
+        _releasedAt = _context.Time.GetTimestamp();
         _lingerDue = true;
     }
 
     private void ApplyLinger()
     {
-        if (!_released || _linger.Mode == LingerMode.Raw)
+        if (!_released || _context.Linger.Mode == LingerMode.Raw)
         {
             return;
         }
@@ -316,10 +292,10 @@ internal sealed partial class StreamActor : ActorBase
             SendProgress(),
             ReceiveProgress(),
             ApplicationReleased: true,
-            _time.GetElapsedTime(_releasedAt),
+            _context.Time.GetElapsedTime(_releasedAt),
             _drained,
-            _send?.State == SendState.DataSent ? _time.GetElapsedTime(_finSentAt) : TimeSpan.Zero);
-        var decision = _linger.Decide(observation);
+            _send?.State == SendState.DataSent ? _context.Time.GetElapsedTime(_finSentAt) : TimeSpan.Zero);
+        var decision = _context.Linger.Decide(observation);
         if (decision.Has(LingerActions.Drain) && !_drainAsked)
         {
             _drainAsked = true;

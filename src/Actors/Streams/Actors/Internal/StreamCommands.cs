@@ -46,10 +46,10 @@ internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand
 /// <summary>Open a local stream, waiting at most <see cref="Timeout"/> for credit.</summary>
 internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Timeout, TaskCompletionSource<StreamHandle> Completion);
 
-/// <summary>A stream actor reports to its connection that one half is terminal; ignored when <see cref="Stamp"/> is of an ended generation.</summary>
-internal sealed record HalfTerminal(StreamHandleStamp Stamp, StreamHalf Half);
-
-/// <summary>A stream actor stopped (its last message to the connection): the slot may come back now.</summary>
+/// <summary>
+/// A stream actor stopped, every half it had terminal (its last message to the connection): the slot comes back now, unless
+/// <see cref="Stamp"/> is of an ended generation.
+/// </summary>
 internal sealed record StreamStopped(StreamHandleStamp Stamp, IActorRef Actor);
 
 /// <summary>The stream's generation ended (0-RTT rejected): its halves end as discarded, without a frame.</summary>

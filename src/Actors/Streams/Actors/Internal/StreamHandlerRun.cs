@@ -12,6 +12,7 @@ internal sealed class StreamHandlerRun : IThreadPoolWorkItem
     private readonly StreamHandle _handle;
     private readonly long _failureCode;
     private readonly Serilog.ILogger _log;
+    private Task? _task;
 
     private StreamHandlerRun(Func<StreamHandle, CancellationToken, Task> handler, StreamHandle handle, long failureCode, Serilog.ILogger log)
     {
@@ -50,9 +51,12 @@ internal sealed class StreamHandlerRun : IThreadPoolWorkItem
         }
         else
         {
-            task.ContinueWith(static (t, state) => ((StreamHandlerRun)state!).Finish(t), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _task = task;
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnHandlerCompleted);
         }
     }
+
+    private void OnHandlerCompleted() => Finish(_task!);
 
     private void Finish(Task task)
     {
