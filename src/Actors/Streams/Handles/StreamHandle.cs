@@ -21,8 +21,12 @@ public sealed partial class StreamHandle : IAsyncDisposable
     private IActorRef? _stream;
     private bool _viaConnection = true;
     private readonly GenerationTracker _generations;
-    private readonly CancellationTokenSource _aborted = new();
-    private readonly object _observersGate = new();
+    // Created on first use: most streams never look at their abort token or their transitions, and an idle stream must stay
+    // within 2 KB per side (the lifecycle benchmark's target).
+    private CancellationTokenSource? _aborted;
+    private object? _observersGate;
+    private TransitionObservable? _transitions;
+    private int _peerAbortSignalled;
     private IObserver<StreamTransition>[] _observers = [];
     private int _sendState;
     private int _receiveState;
@@ -41,7 +45,6 @@ public sealed partial class StreamHandle : IAsyncDisposable
         CanRead = stamp.StreamId.HasReceiveHalf(role);
         _sendState = CanWrite ? (int)Streams.SendState.Ready : -1;
         _receiveState = CanRead ? (int)Streams.ReceiveState.Recv : -1;
-        Transitions = new TransitionObservable(this);
     }
 
     /// <summary>The stream's stamp: connection, generation and stream ID.</summary>
@@ -63,10 +66,41 @@ public sealed partial class StreamHandle : IAsyncDisposable
     public ReceiveState? ReceiveState => Volatile.Read(ref _receiveState) is var s and >= 0 ? (Streams.ReceiveState)s : null;
 
     /// <summary>Every half-state transition, published once, in order, as it happens. Completes when the stream actor stops.</summary>
-    public IObservable<StreamTransition> Transitions { get; }
+    public IObservable<StreamTransition> Transitions => _transitions ??= new TransitionObservable(this);
 
     /// <summary>Fires when the peer aborts a direction (RESET_STREAM or STOP_SENDING) or the connection closes.</summary>
-    public CancellationToken PeerAborted => _aborted.Token;
+    public CancellationToken PeerAborted
+    {
+        get
+        {
+            var aborted = Volatile.Read(ref _aborted);
+            if (aborted is null)
+            {
+                var created = new CancellationTokenSource();
+                aborted = Interlocked.CompareExchange(ref _aborted, created, null) ?? created;
+                if (!ReferenceEquals(aborted, created))
+                {
+                    created.Dispose();
+                }
+                else if (Volatile.Read(ref _peerAbortSignalled) != 0)
+                {
+                    // The abort came before anyone asked for the token (SignalPeerAbort saw no source to cancel).
+                    _ = aborted.CancelAsync();
+                }
+            }
+
+            return aborted.Token;
+        }
+    }
+
+    private object ObserversGate
+    {
+        get
+        {
+            var gate = Volatile.Read(ref _observersGate);
+            return gate ?? Interlocked.CompareExchange(ref _observersGate, new object(), null) ?? _observersGate!;
+        }
+    }
 
     /// <summary>
     /// Reads up to <paramref name="buffer"/>.Length bytes; 0 means the end of the stream was read. When
@@ -214,10 +248,12 @@ public sealed partial class StreamHandle : IAsyncDisposable
 
     internal void SignalPeerAbort()
     {
-        if (!_aborted.IsCancellationRequested)
+        // A full fence before reading the source, paired with the compare-exchange in PeerAborted: one of the two cancels.
+        Interlocked.Exchange(ref _peerAbortSignalled, 1);
+        if (Volatile.Read(ref _aborted) is { IsCancellationRequested: false } aborted)
         {
             // Not inline: a handler's cancellation callbacks must not run on the stream actor's thread.
-            _ = _aborted.CancelAsync();
+            _ = aborted.CancelAsync();
         }
     }
 
@@ -226,7 +262,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     {
         _ended = true;
         IObserver<StreamTransition>[] observers;
-        lock (_observersGate)
+        lock (ObserversGate)
         {
             observers = _observers;
             _observers = [];
@@ -251,7 +287,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         public IDisposable Subscribe(IObserver<StreamTransition> observer)
         {
             ArgumentNullException.ThrowIfNull(observer);
-            lock (owner._observersGate)
+            lock (owner.ObserversGate)
             {
                 if (owner._ended)
                 {
@@ -277,7 +313,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
                 return;
             }
 
-            lock (owner._observersGate)
+            lock (owner.ObserversGate)
             {
                 owner._observers = Array.FindAll(owner._observers, o => !ReferenceEquals(o, observer));
             }
