@@ -22,6 +22,8 @@ internal sealed partial class StreamActor : ActorBase
     private readonly SendHalfHost? _send;
     private readonly ReceiveHalfHost? _receive;
     private ICancelable? _lingerRecheck;
+    private long _lingerRecheckArmedAt;
+    private TimeSpan _lingerRecheckAfter;
     private long _releasedAt;
     private long _finSentAt;
     private long _drained;
@@ -91,7 +93,13 @@ internal sealed partial class StreamActor : ActorBase
                 LiveReceive?.OnReadDeadline(deadline);
                 break;
             case LingerRecheck:
-                _lingerRecheck = null;
+                // A cancelled timer's message may still come; only the armed timer's own is (about) due by now. Erring
+                // early only re-arms: a stray recheck re-applies the policy and changes nothing else.
+                if (LingerRecheckRemaining() <= TimeSpan.FromMilliseconds(1))
+                {
+                    _lingerRecheck = null;
+                }
+
                 _lingerDue = true;
                 break;
             case PeerResetStream reset:
@@ -322,11 +330,27 @@ internal sealed partial class StreamActor : ActorBase
 
         ReportLingerActions(actionsBefore);
 
-        _lingerRecheck?.Cancel();
-        _lingerRecheck = decision.RecheckAfter is { } recheck
-            ? ScheduleSelf(recheck < TimeSpan.Zero ? TimeSpan.Zero : recheck, LingerRecheck.Instance)
-            : null;
+        if (decision.RecheckAfter is { } recheck)
+        {
+            // A recheck already due no later stands: it re-applies the policy, which arms the next one. Re-arming on every
+            // transition would create and cancel a timer each time.
+            recheck = recheck < TimeSpan.Zero ? TimeSpan.Zero : recheck;
+            if (_lingerRecheck is null || LingerRecheckRemaining() > recheck)
+            {
+                _lingerRecheck?.Cancel();
+                _lingerRecheck = ScheduleSelf(recheck, LingerRecheck.Instance);
+                _lingerRecheckArmedAt = _context.Time.GetTimestamp();
+                _lingerRecheckAfter = recheck;
+            }
+        }
+        else if (_lingerRecheck is not null)
+        {
+            _lingerRecheck.Cancel();
+            _lingerRecheck = null;
+        }
     }
+
+    private TimeSpan LingerRecheckRemaining() => _lingerRecheckAfter - _context.Time.GetElapsedTime(_lingerRecheckArmedAt);
 
     private SendHalfProgress SendProgress() => _send?.State switch
     {
