@@ -50,7 +50,10 @@ internal sealed class ReceiveHalfHost
 
     public void OnConnectionClosed()
     {
-        FailReads(new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: the connection closed."));
+        // The connection's last generation ended: a read that got past the gate just before the close fails as every later
+        // operation on the handle will (reads go straight to the stream actor, so one can arrive between the engine's close
+        // and the connection actor's).
+        FailReads(new StaleHandleException(_handle.Stamp));
         Publish(_half.OnConnectionClosed());
     }
 
