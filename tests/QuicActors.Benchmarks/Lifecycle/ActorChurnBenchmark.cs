@@ -51,12 +51,14 @@ internal static class ActorChurnBenchmark
             }
         })).ToArray();
 
+        using var profile = AllocationProfile.StartIfRequested();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var countBefore = Interlocked.Read(ref completed);
         var (count, elapsed) = await Measure.RunAsync(options.Warmup, options.Measure, options.Streams, () => Interlocked.Read(ref completed));
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         var streamsDuring = Interlocked.Read(ref completed) - countBefore;
         stop.Cancel();
+        profile?.Print(streamsDuring);
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO actor churn: {allocated / (double)Math.Max(1, streamsDuring):0} bytes allocated per stream (both sides, whole process)"));
         await client.CloseAsync(0);

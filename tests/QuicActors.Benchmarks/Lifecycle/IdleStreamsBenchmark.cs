@@ -47,12 +47,18 @@ internal static class IdleStreamsBenchmark
         var baseline = LifecycleBenchmarks.FullGcHeap();
 
         var clock = Stopwatch.StartNew();
+        var profile = AllocationProfile.StartIfRequested();
         await OpenAsync(clientActor, handles, streams);
         await SettleAsync(clientActor, limit);
         var afterClient = LifecycleBenchmarks.FullGcHeap();
+        profile?.Print(streams);
+        profile?.Dispose();
+        profile = AllocationProfile.StartIfRequested();
         await WriteAsync(handles, WarmupStreams, limit);
         await SettleAsync(serverActor, limit);
         var afterServer = LifecycleBenchmarks.FullGcHeap();
+        profile?.Print(streams);
+        profile?.Dispose();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO idle: {streams} streams opened on both sides in {clock.Elapsed.TotalSeconds:0.0} s"));
 
         GC.KeepAlive(handles);

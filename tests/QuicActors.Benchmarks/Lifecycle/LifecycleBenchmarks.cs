@@ -11,7 +11,8 @@ namespace QuicActors.Benchmarks.Lifecycle;
 /// </code>
 /// <c>churn</c> runs the engine benchmark's churn through the connection actors and through the raw engine, alternating,
 /// and prints the median of each rate and the median of the per-run ratios (actors / raw). <c>idle</c> holds N streams
-/// open and prints the managed bytes per idle open stream on each side. Each prints <c>RESULT &lt;name&gt; &lt;value&gt; &lt;unit&gt;</c> lines.
+/// open and prints the managed bytes per idle open stream on each side, then the raw engine's share of them (the same
+/// streams with no actors). Each prints <c>RESULT &lt;name&gt; &lt;value&gt; &lt;unit&gt;</c> lines.
 /// </summary>
 public static class LifecycleBenchmarks
 {
@@ -76,6 +77,13 @@ public static class LifecycleBenchmarks
 
         Print($"lifecycle-idle-client-{options.Engine}", costs.Client, "bytes/stream");
         Print($"lifecycle-idle-server-{options.Engine}", costs.Server, "bytes/stream");
+        if (WithEngine(options.Engine, setup => RawIdleStreamsBenchmark.MeasureAsync(setup, streams)) is { } raw)
+        {
+            // The engine's share of the figures above, for reading them: not a target.
+            Print($"lifecycle-idle-raw-client-{options.Engine}", raw.Client, "bytes/stream");
+            Print($"lifecycle-idle-raw-server-{options.Engine}", raw.Server, "bytes/stream");
+        }
+
         return 0;
     }
 

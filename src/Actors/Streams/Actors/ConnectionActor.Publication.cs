@@ -14,9 +14,10 @@ namespace QuicActors.Streams;
 public sealed partial class ConnectionActor
 {
     private readonly List<(IActorRef Subscriber, StreamHandleStamp? Filter)> _subscribers = [];
-    private readonly Dictionary<IActorRef, long> _streamStartedAt = [];
     private IObserver<StreamTransition>[] _observers = [];
     private Serilog.ILogger _log = Serilog.Core.Logger.None;
+    private TransitionAudience _audience = null!;
+    private StreamActorContext _streamContext = null!;
     private CreditGauge? _creditGauge;
 
     /// <summary>
@@ -42,6 +43,8 @@ public sealed partial class ConnectionActor
     private void StartPublication()
     {
         _log = _settings.Logger ?? Context.System.Log;
+        _audience = new TransitionAudience(_settings, _log);
+        _streamContext = new StreamActorContext(_connection, _generations, _settings.Linger, _time, _audience);
         _creditGauge = new CreditGauge(this);
         _settings.Metrics.AddCreditSource(_creditGauge);
     }
@@ -53,11 +56,19 @@ public sealed partial class ConnectionActor
             _settings.Metrics.RemoveCreditSource(_creditGauge);
         }
 
-        // Stream actors stopped with us; their Terminated will not come.
-        foreach (var actor in _streamStartedAt.Keys.ToArray())
+        // Stream actors stopped with us; their StreamStopped will not come.
+        foreach (var entry in _streams.Values)
         {
-            RecordStreamEnded(actor);
+            RecordStreamEnded(entry);
         }
+
+        foreach (var entry in _discardedStreams)
+        {
+            RecordStreamEnded(entry);
+        }
+
+        _streams.Clear();
+        _discardedStreams.Clear();
 
         var observers = _observers;
         _observers = [];
@@ -69,33 +80,19 @@ public sealed partial class ConnectionActor
         DiscardDatagramFlows();
     }
 
-    private void OnStreamSpawned(IActorRef actor, StreamHandle handle)
+    private void OnStreamSpawned(StreamHandle handle)
     {
-        _streamStartedAt[actor] = _time.GetTimestamp();
         _settings.Metrics.ActiveStreams.Add(1, MetricTags.Direction(handle.StreamId), MetricTags.Initiator(handle.StreamId, _connection.Role));
         BindDatagramFlow(handle);
     }
 
-    /// <summary>The stream actor or a subscriber stopped.</summary>
-    private void OnActorTerminatedPublication(IActorRef actor)
-    {
-        if (_streamStartedAt.ContainsKey(actor))
-        {
-            RecordStreamEnded(actor);
-        }
-        else
-        {
-            RemoveSubscriber(actor, unwatch: false);
-        }
-    }
+    /// <summary>A subscriber stopped.</summary>
+    private void OnActorTerminatedPublication(IActorRef actor) => RemoveSubscriber(actor, unwatch: false);
 
-    private void RecordStreamEnded(IActorRef actor)
+    private void RecordStreamEnded(in StreamEntry entry)
     {
-        if (!_streamsByActor.TryGetValue(actor, out var stamp) || !_streamStartedAt.Remove(actor, out var startedAt))
-        {
-            return;
-        }
-
+        var stamp = entry.Handle.Stamp;
+        var startedAt = entry.StartedAt;
         var direction = MetricTags.Direction(stamp.StreamId);
         var initiator = MetricTags.Initiator(stamp.StreamId, _connection.Role);
         _settings.Metrics.ActiveStreams.Add(-1, direction, initiator);
@@ -120,6 +117,7 @@ public sealed partial class ConnectionActor
         }
 
         _subscribers.Add((subscribe.Subscriber, subscribe.StreamFilter));
+        CountListeners();
         Context.Watch(subscribe.Subscriber);
     }
 
@@ -129,6 +127,8 @@ public sealed partial class ConnectionActor
         {
             Context.Unwatch(subscriber);
         }
+
+        CountListeners();
     }
 
     private void OnObserverCommand(TransitionObserverCommand command)
@@ -136,7 +136,10 @@ public sealed partial class ConnectionActor
         _observers = command.Subscribe
             ? [.. _observers, command.Observer]
             : Array.FindAll(_observers, o => !ReferenceEquals(o, command.Observer));
+        CountListeners();
     }
+
+    private void CountListeners() => _audience.SetListeners(_subscribers.Count + _observers.Length);
 
     /// <summary>The one place a transition leaves the stream for the world outside it.</summary>
     private void PublishTransition(in StreamTransition transition)

@@ -24,7 +24,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private StreamCreditLedger _bidirectional;
     private StreamCreditLedger _unidirectional;
     private readonly Dictionary<long, StreamEntry> _streams = [];
-    private readonly Dictionary<IActorRef, StreamHandleStamp> _streamsByActor = [];
+    private readonly List<StreamEntry> _discardedStreams = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
     private readonly LeakDetector? _leaks;
@@ -53,9 +53,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<OpenStreamRequest>(OnOpenStream);
         Receive<OpenDeadline>(_ => ExpireOpens());
         Receive<IStreamCommand>(OnStreamCommand);
-        Receive<HalfTerminal>(OnHalfTerminal);
-        Receive<Terminated>(OnStreamActorTerminated);
-        Receive<StreamHalfStates>(OnStreamHalfStates);
+        Receive<StreamStopped>(OnStreamStopped);
+        Receive<Terminated>(t => OnActorTerminatedPublication(t.ActorRef));
+        Receive<HalfTransitioned>(t => PublishTransition(t.Transition));
         Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
         ReceiveApiMessages();
@@ -153,7 +153,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var handle = SpawnStream(opened.StreamId);
         if (_settings.StreamHandler is { } handler)
         {
-            _ = RunHandlerAsync(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
+            StreamHandlerRun.Start(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
         }
         else if (_settings.StreamHandlerProps is { } handlerProps)
         {
@@ -165,41 +165,22 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static async Task RunHandlerAsync(Func<StreamHandle, CancellationToken, Task> handler, StreamHandle handle, long failureCode, Serilog.ILogger log)
-    {
-        try
-        {
-            await Task.Run(() => handler(handle, handle.PeerAborted)).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            log.Warning(ex, "Stream handler of {Stream} failed; aborting the stream with code {Code}", handle.Stamp, failureCode);
-            try
-            {
-                handle.Abort(StreamAbortDirection.Both, failureCode);
-            }
-            catch (StaleHandleException)
-            {
-                // The generation ended: the stream was discarded with it.
-            }
-        }
-        finally
-        {
-            handle.Release();
-        }
-    }
-
     private StreamHandle SpawnStream(QuicStreamId streamId)
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
-        var actor = Context.Watch(Context.ActorOf(StreamActor.Props(_connection, _generations, handle, _settings.Linger, _time), name));
-        _streams.Add(streamId.Value, new StreamEntry(actor, handle));
-        _streamsByActor.Add(actor, handle.Stamp);
-        OnStreamSpawned(actor, handle);
+        // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
+        // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
+        var actor = Context.ActorOf(StreamActor.Props(_streamContext, handle), name);
+
+        // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
+        handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
+        _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp()));
+        OnStreamSpawned(handle);
         if (_leaks is not null)
         {
-            _leaks.Register(streamId, Now, StateName(handle.SendState), StateName(handle.ReceiveState));
+            // The half states in a report are read from the handle when the report is made (ScanForLeaks), not kept up to date here.
+            _leaks.Register(streamId, Now, handle.CanWrite ? nameof(SendState.Ready) : LeakDetector.AbsentHalf, handle.CanRead ? nameof(ReceiveState.Recv) : LeakDetector.AbsentHalf);
             ScheduleLeakScan();
         }
 
@@ -252,16 +233,25 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnStreamActorTerminated(Terminated terminated)
+    private void OnStreamStopped(StreamStopped stopped)
     {
-        OnActorTerminatedPublication(terminated.ActorRef);
-        if (!_streamsByActor.Remove(terminated.ActorRef, out var stamp))
-        {
-            return;
-        }
+        var stamp = stopped.Stamp;
 
         // The entry may already belong to the next generation's stream of the same ID.
-        var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && entry.Actor.Equals(terminated.ActorRef) && _streams.Remove(stamp.StreamId.Value);
+        var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && entry.Actor.Equals(stopped.Actor) && _streams.Remove(stamp.StreamId.Value);
+        if (!removed)
+        {
+            var index = _discardedStreams.FindIndex(e => e.Actor.Equals(stopped.Actor));
+            if (index < 0)
+            {
+                return;
+            }
+
+            entry = _discardedStreams[index];
+            _discardedStreams.RemoveAt(index);
+        }
+
+        RecordStreamEnded(entry);
         if (!_generations.IsCurrent(stamp))
         {
             // The connection closed or the generation ended: there is no slot to give back, but a stream that ended after
@@ -274,16 +264,18 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        ApplyRelease(stamp.StreamId, LedgerFor(stamp.StreamId).OnStreamTerminated(stamp.StreamId));
-    }
-
-    private void OnHalfTerminal(HalfTerminal terminal)
-    {
-        if (_generations.IsCurrent(terminal.Stamp))
+        var ledger = LedgerFor(stamp.StreamId);
+        if (entry.Handle.CanWrite)
         {
-            var streamId = terminal.Stamp.StreamId;
-            ApplyRelease(streamId, LedgerFor(streamId).OnHalfTerminal(streamId, terminal.Half));
+            ApplyRelease(stamp.StreamId, ledger.OnHalfTerminal(stamp.StreamId, StreamHalf.Send));
         }
+
+        if (entry.Handle.CanRead)
+        {
+            ApplyRelease(stamp.StreamId, ledger.OnHalfTerminal(stamp.StreamId, StreamHalf.Receive));
+        }
+
+        ApplyRelease(stamp.StreamId, ledger.OnStreamTerminated(stamp.StreamId));
     }
 
     /// <summary>
@@ -300,6 +292,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             entry.Actor.Tell(GenerationDiscarded.Instance, Self);
             _leaks?.Unregister(entry.Handle.StreamId);
+            _discardedStreams.Add(entry);
         }
 
         _streams.Clear();
@@ -353,15 +346,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _waitingOpens.Clear();
     }
 
-    private void OnStreamHalfStates(StreamHalfStates states)
-    {
-        PublishTransition(states.Transition);
-        if (_leaks is not null && _generations.IsCurrent(states.Stamp))
-        {
-            _leaks.UpdateHalfStates(states.Stamp.StreamId, StateName(states.Send), StateName(states.Receive));
-        }
-    }
-
     private void ScanForLeaks()
     {
         if (_leaks is null)
@@ -371,8 +355,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _leakReports.Clear();
         _leaks.Scan(Now, _leakReports);
-        foreach (var report in _leakReports)
+        foreach (var scanned in _leakReports)
         {
+            var report = _streams.TryGetValue(scanned.StreamId.Value, out var entry)
+                ? scanned with { SendHalfState = StateName(entry.Handle.SendState), ReceiveHalfState = StateName(entry.Handle.ReceiveState) }
+                : scanned;
             Context.System.Log.Warning("Connection {ConnectionId}: stream leak: {Report}", _settings.ConnectionId, report);
             Context.System.EventStream.Publish(report);
             RecordLeakReported();
@@ -414,5 +401,5 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             violations);
     }
 
-    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle);
+    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt);
 }

@@ -10,17 +10,23 @@ namespace QuicActors.Streams;
 /// handle is inert, every operation throws <see cref="StaleHandleException"/> and nothing reaches the wire.
 /// </summary>
 /// <remarks>
-/// <para>Every command goes to the <see cref="ConnectionActor"/>, whose generation gate admits it before the stream's half
-/// actors call the engine (invariant 5). Disposing the handle, or returning from a server stream handler, releases the
+/// <para>Every command passes its connection's generation gate before the stream actor calls the engine (invariant 5); it
+/// goes straight to the stream actor unless the <see cref="ConnectionActor"/> must see it. Disposing the handle, or returning from a server stream handler, releases the
 /// stream to the connection's <see cref="LingerPolicy"/>.</para>
 /// <para>Transitions are delivered to observers on the stream actor's thread; observers must not block.</para>
 /// </remarks>
 public sealed partial class StreamHandle : IAsyncDisposable
 {
     private readonly IActorRef _connection;
+    private IActorRef? _stream;
+    private bool _viaConnection = true;
     private readonly GenerationTracker _generations;
-    private readonly CancellationTokenSource _aborted = new();
-    private readonly object _observersGate = new();
+    // Created on first use: most streams never look at their abort token or their transitions, and an idle stream must stay
+    // within 2 KB per side (the lifecycle benchmark's target).
+    private CancellationTokenSource? _aborted;
+    private object? _observersGate;
+    private TransitionObservable? _transitions;
+    private int _peerAbortSignalled;
     private IObserver<StreamTransition>[] _observers = [];
     private int _sendState;
     private int _receiveState;
@@ -39,7 +45,6 @@ public sealed partial class StreamHandle : IAsyncDisposable
         CanRead = stamp.StreamId.HasReceiveHalf(role);
         _sendState = CanWrite ? (int)Streams.SendState.Ready : -1;
         _receiveState = CanRead ? (int)Streams.ReceiveState.Recv : -1;
-        Transitions = new TransitionObservable(this);
     }
 
     /// <summary>The stream's stamp: connection, generation and stream ID.</summary>
@@ -61,10 +66,41 @@ public sealed partial class StreamHandle : IAsyncDisposable
     public ReceiveState? ReceiveState => Volatile.Read(ref _receiveState) is var s and >= 0 ? (Streams.ReceiveState)s : null;
 
     /// <summary>Every half-state transition, published once, in order, as it happens. Completes when the stream actor stops.</summary>
-    public IObservable<StreamTransition> Transitions { get; }
+    public IObservable<StreamTransition> Transitions => _transitions ??= new TransitionObservable(this);
 
     /// <summary>Fires when the peer aborts a direction (RESET_STREAM or STOP_SENDING) or the connection closes.</summary>
-    public CancellationToken PeerAborted => _aborted.Token;
+    public CancellationToken PeerAborted
+    {
+        get
+        {
+            var aborted = Volatile.Read(ref _aborted);
+            if (aborted is null)
+            {
+                var created = new CancellationTokenSource();
+                aborted = Interlocked.CompareExchange(ref _aborted, created, null) ?? created;
+                if (!ReferenceEquals(aborted, created))
+                {
+                    created.Dispose();
+                }
+                else if (Volatile.Read(ref _peerAbortSignalled) != 0)
+                {
+                    // The abort came before anyone asked for the token (SignalPeerAbort saw no source to cancel).
+                    _ = aborted.CancelAsync();
+                }
+            }
+
+            return aborted.Token;
+        }
+    }
+
+    private object ObserversGate
+    {
+        get
+        {
+            var gate = Volatile.Read(ref _observersGate);
+            return gate ?? Interlocked.CompareExchange(ref _observersGate, new object(), null) ?? _observersGate!;
+        }
+    }
 
     /// <summary>
     /// Reads up to <paramref name="buffer"/>.Length bytes; 0 means the end of the stream was read. When
@@ -98,7 +134,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connection.Tell(new ReadCommand(Stamp, buffer, deadline, completion), ActorRefs.NoSender);
+        Target.Tell(new ReadCommand(Stamp, buffer, deadline, completion), ActorRefs.NoSender);
         return completion.Task;
     }
 
@@ -122,7 +158,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connection.Tell(new WriteCommand(Stamp, data, completeWrites, completion) { Origin = this }, ActorRefs.NoSender);
+        Target.Tell(new WriteCommand(Stamp, data, completeWrites, completion) { Origin = this }, ActorRefs.NoSender);
         return completion.Task;
     }
 
@@ -144,7 +180,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         ThrowIfStale();
-        _connection.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
+        Target.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
     }
 
     /// <summary>Releases the stream to the linger policy; the handle must not be used afterwards. Idempotent.</summary>
@@ -158,7 +194,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0 && !_ended)
         {
-            _connection.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
+            Target.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
         }
     }
 
@@ -169,6 +205,20 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal StreamAbortedException? ReceiveAbort => _receiveAbort;
 
     internal void MarkEndOfStreamRead() => _endOfStreamRead = true;
+
+    /// <summary>
+    /// Where commands go: straight to the stream actor, which runs the generation gate itself; through the connection actor
+    /// while it must see them (early streams it may replay, datagram flows) or once the stream has ended, so the connection
+    /// answers for it.
+    /// </summary>
+    private IActorRef Target => _viaConnection || _ended || _stream is null ? _connection : _stream;
+
+    /// <summary>Called by the connection actor once, right after spawning the stream actor and before anyone has the handle.</summary>
+    internal void Attach(IActorRef stream, bool viaConnection)
+    {
+        _stream = stream;
+        _viaConnection = viaConnection;
+    }
 
     /// <summary>Called by the stream actor, on its thread, for each transition; remembers the abort that ended a half so later operations report it.</summary>
     internal void Publish(in StreamTransition transition)
@@ -198,10 +248,12 @@ public sealed partial class StreamHandle : IAsyncDisposable
 
     internal void SignalPeerAbort()
     {
-        if (!_aborted.IsCancellationRequested)
+        // A full fence before reading the source, paired with the compare-exchange in PeerAborted: one of the two cancels.
+        Interlocked.Exchange(ref _peerAbortSignalled, 1);
+        if (Volatile.Read(ref _aborted) is { IsCancellationRequested: false } aborted)
         {
             // Not inline: a handler's cancellation callbacks must not run on the stream actor's thread.
-            _ = _aborted.CancelAsync();
+            _ = aborted.CancelAsync();
         }
     }
 
@@ -210,7 +262,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     {
         _ended = true;
         IObserver<StreamTransition>[] observers;
-        lock (_observersGate)
+        lock (ObserversGate)
         {
             observers = _observers;
             _observers = [];
@@ -235,7 +287,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         public IDisposable Subscribe(IObserver<StreamTransition> observer)
         {
             ArgumentNullException.ThrowIfNull(observer);
-            lock (owner._observersGate)
+            lock (owner.ObserversGate)
             {
                 if (owner._ended)
                 {
@@ -261,7 +313,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
                 return;
             }
 
-            lock (owner._observersGate)
+            lock (owner.ObserversGate)
             {
                 owner._observers = Array.FindAll(owner._observers, o => !ReferenceEquals(o, observer));
             }

@@ -1,198 +1,183 @@
 using QuicActors.Kernel;
-using QuicActors.Transport;
 using QuicActors.Transport.Events;
 
 namespace QuicActors.Streams.Internal;
 
 /// <summary>
-/// One QUIC stream: the parent of a <see cref="SendHalfActor"/> and a <see cref="ReceiveHalfActor"/> (one of them for a
-/// unidirectional stream). Routes commands and engine events to the halves, publishes each half transition to the handle
-/// and reports terminal halves to the connection, applies the <see cref="LingerPolicy"/> once the application released
-/// the stream, and stops when both children have stopped.
+/// One QUIC stream: the parent of a <see cref="SendHalfHost"/> and a <see cref="ReceiveHalfHost"/> (one of them for a
+/// unidirectional stream), its two child state machines. Routes commands and engine events to the halves, publishes each
+/// half transition to the handle and reports terminal halves to the connection, applies the <see cref="LingerPolicy"/>
+/// once the application released the stream, and stops when both halves are terminal.
 /// </summary>
-internal sealed partial class StreamActor : ReceiveActor, IWithTimers
+/// <remarks>
+/// A switch rather than <see cref="ReceiveActor"/> registrations, and the halves as objects rather than child actors:
+/// an idle stream must cost at most 2 KB per side, and per-instance handler tables plus two more actors (cell, mailbox,
+/// watch, timers) cost more than that on their own (figures in <c>README.md</c>).
+/// </remarks>
+internal sealed partial class StreamActor : ActorBase
 {
-    private readonly IQuicEngineConnection _connection;
-    private readonly GenerationTracker _generations;
+    private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
+    private readonly StreamActorContext _context;
     private readonly StreamHandle _handle;
-    private readonly LingerPolicy _linger;
-    private readonly TimeProvider _time;
-    private IActorRef? _send;
-    private IActorRef? _receive;
-    private SendState? _sendState;
-    private ReceiveState? _receiveState;
-    private StreamAbortedException? _sendAbort;
-    private StreamAbortedException? _receiveAbort;
-    private int _liveChildren;
+    private readonly SendHalfHost? _send;
+    private readonly ReceiveHalfHost? _receive;
+    private ICancelable? _lingerRecheck;
+    private long _lingerRecheckArmedAt;
+    private TimeSpan _lingerRecheckAfter;
     private long _releasedAt;
     private long _finSentAt;
     private long _drained;
-    private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
-    private bool _sendReported;
-    private bool _receiveReported;
+    private bool _receiveEnded;
     private bool _released;
+    private bool _lingerDue;
     private bool _drainAsked;
     private bool _stopSendingSent;
     private bool _finAsked;
     private bool _resetSent;
 
-    public StreamActor(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time)
+    public StreamActor(StreamActorContext context, StreamHandle handle)
     {
-        _connection = connection;
-        _generations = generations;
+        _context = context;
         _handle = handle;
-        _linger = linger;
-        _time = time;
-        Receive<HalfTransitioned>(OnTransition);
-        Receive<ReceiveDrained>(d => _drained = d.TotalBytes);
-        Receive<ReadCommand>(ToReceive);
-        Receive<WriteCommand>(ToSend);
-        Receive<AbortCommand>(OnAbort);
-        Receive<ReleaseCommand>(_ => OnRelease());
-        Receive<LingerRecheck>(_ => ApplyLinger());
-        Receive<StreamDataReceived>(ToReceive);
-        Receive<PeerResetStream>(ToReceive);
-        Receive<PeerStopSending>(ToSend);
-        Receive<StreamFinAcknowledged>(ToSend);
-        Receive<StreamResetAcknowledged>(ToSend);
-        Receive<ConnectionClosed>(e =>
+        if (handle.CanWrite)
         {
-            _handle.SignalPeerAbort();
-            _send?.Tell(e, Self);
-            _receive?.Tell(e, Self);
-        });
-        Receive<GenerationDiscarded>(e =>
-        {
-            _send?.Tell(e, Self);
-            _receive?.Tell(e, Self);
-        });
-        Receive<Terminated>(OnChildTerminated);
-    }
-
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public static Props Props(IQuicEngineConnection connection, GenerationTracker generations, StreamHandle handle, LingerPolicy linger, TimeProvider time) =>
-        Kernel.Props.Create(() => new StreamActor(connection, generations, handle, linger, time));
-
-    protected override void PreStart()
-    {
-        if (_handle.CanWrite)
-        {
-            _send = Context.Watch(Context.ActorOf(SendHalfActor.Props(_connection, _generations, _handle.Stamp), "send"));
-            _sendState = SendState.Ready;
-            _liveChildren++;
+            _send = new SendHalfHost(this, context, handle);
         }
 
-        if (_handle.CanRead)
+        if (handle.CanRead)
         {
-            _receive = Context.Watch(Context.ActorOf(ReceiveHalfActor.Props(_connection, _generations, _handle.Stamp, _handle), "receive"));
-            _receiveState = ReceiveState.Recv;
-            _liveChildren++;
+            _receive = new ReceiveHalfHost(this, context, handle);
+        }
+    }
+
+    public static Props Props(StreamActorContext context, StreamHandle handle) =>
+        Kernel.Props.Create(() => new StreamActor(context, handle));
+
+    /// <summary>The send half, while it still takes input.</summary>
+    private SendHalfHost? LiveSend => _send is { IsTerminal: false } send ? send : null;
+
+    /// <summary>The receive half, while it still takes input.</summary>
+    private ReceiveHalfHost? LiveReceive => _receive is { IsTerminal: false } receive ? receive : null;
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case IStreamCommand command when !ReferenceEquals(Sender, Context.Parent) && !Admit(command):
+                // Straight from a handle: the connection's generation gate was not on the way, so it runs here.
+                return true;
+            case ReadCommand read:
+                OnRead(read);
+                break;
+            case WriteCommand write:
+                OnWrite(write);
+                break;
+            case StreamDataReceived data:
+                if (LiveReceive is { } receiver)
+                {
+                    receiver.OnData(data);
+                }
+                else
+                {
+                    data.Dispose();
+                }
+
+                break;
+            case AbortCommand abort:
+                OnAbort(abort.Direction, abort.ErrorCode);
+                break;
+            case ReleaseCommand:
+                OnRelease();
+                break;
+            case ReadDeadline deadline:
+                LiveReceive?.OnReadDeadline(deadline);
+                break;
+            case LingerRecheck:
+                // A cancelled timer's message may still come; only the armed timer's own is (about) due by now. Erring
+                // early only re-arms: a stray recheck re-applies the policy and changes nothing else.
+                if (LingerRecheckRemaining() <= TimeSpan.FromMilliseconds(1))
+                {
+                    _lingerRecheck = null;
+                }
+
+                _lingerDue = true;
+                break;
+            case PeerResetStream reset:
+                LiveReceive?.OnPeerReset(reset);
+                break;
+            case PeerStopSending stop:
+                LiveSend?.OnPeerStopSending(stop);
+                break;
+            case StreamFinAcknowledged:
+                LiveSend?.OnFinAcknowledged();
+                break;
+            case StreamResetAcknowledged:
+                LiveSend?.OnResetAcknowledged();
+                break;
+            case ConnectionClosed:
+                _handle.SignalPeerAbort();
+                LiveSend?.OnConnectionClosed();
+                LiveReceive?.OnConnectionClosed();
+                break;
+            case GenerationDiscarded:
+                LiveSend?.OnGenerationDiscarded();
+                LiveReceive?.OnGenerationDiscarded();
+                break;
+            default:
+                return false;
+        }
+
+        AfterMessage();
+        return true;
+    }
+
+    private bool Admit(IStreamCommand command)
+    {
+        try
+        {
+            _context.Generations.ThrowIfNotAdmitted(command.Stamp);
+            return true;
+        }
+        catch (StaleHandleException ex)
+        {
+            command.Fail(ex);
+            return false;
         }
     }
 
     /// <summary>
-    /// A half that throws is stopped, never restarted: a restart would forget its RFC state. Its slot still comes back,
-    /// because a stream that stops reports every half it had as terminal (see <see cref="PostStop"/>).
+    /// A half that throws stops the whole stream, never restarts it: a restart would forget the RFC states. Its slot still
+    /// comes back, because a stream that stops reports every half it had as terminal (see <see cref="PostStop"/>).
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
     protected override void PostStop()
     {
-        // Normally every half already reported. After a failure, report the rest: the engine's ReleaseStream aborts a
-        // half that is not terminal (code 0), so the slot is not leaked.
-        if (_handle.CanWrite && !_sendReported)
-        {
-            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, StreamHalf.Send), Self);
-        }
-
-        if (_handle.CanRead && !_receiveReported)
-        {
-            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, StreamHalf.Receive), Self);
-        }
+        EndReceive();
+        _lingerRecheck?.Cancel();
 
         _handle.Complete();
-    }
 
-    /// <summary>Routes to the receive half; once it has stopped, answers here (no closure per message on the way).</summary>
-    private void ToReceive(object message)
-    {
-        if (_receive is not null)
-        {
-            _receive.Tell(message, Self);
-            return;
-        }
-
-        switch (message)
-        {
-            case ReadCommand read when _receiveState == ReceiveState.DataRead && _receiveAbort is null:
-                read.Completion.TrySetResult(0);
-                break;
-            case ReadCommand read:
-                read.Fail(_receiveAbort ?? (Exception)new InvalidOperationException($"Stream {_handle.StreamId}: the receive half has ended in {_receiveState}."));
-                break;
-            case StreamDataReceived data:
-                data.Dispose();
-                break;
-        }
+        // One message for the whole end: the actor stops exactly when its halves are terminal, so the connection records
+        // both halves and the stop together. After a failure a half may still be open; it is reported all the same, and
+        // the engine's ReleaseStream aborts it (code 0), so the slot is not leaked.
+        Context.Parent.Tell(new StreamStopped(_handle.Stamp, Self), Self);
     }
 
     /// <summary>
-    /// Routes to the send half; once it has stopped, answers here. A write after the half was reset is answered here as
-    /// well: the half may stop (its RESET_STREAM acknowledged) before the write reaches it, and the write would then come
-    /// back as a dead letter that no longer knows the abort's code.
+    /// Tells this actor <paramref name="message"/> after <paramref name="delay"/>. A plain scheduled tell, not the kernel's
+    /// timers: those cost every stream a timer table while it sits idle. A cancelled timer's message may still arrive, so
+    /// each message is harmless when stale.
     /// </summary>
-    private void ToSend(object message)
-    {
-        if (_sendAbort is not null && message is WriteCommand aborted)
-        {
-            aborted.Fail(_sendAbort);
-        }
-        else if (_send is not null)
-        {
-            _send.Tell(message, Self);
-        }
-        else if (message is WriteCommand write)
-        {
-            write.Fail(_sendAbort ?? (Exception)new InvalidOperationException($"Stream {_handle.StreamId}: the send half has ended in {_sendState}."));
-        }
-    }
+    internal ICancelable ScheduleSelf(TimeSpan delay, object message) =>
+        Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
 
-    private void OnAbort(AbortCommand abort)
+    /// <summary>Called by a half, on this actor's thread, for each of its transitions, in order.</summary>
+    internal void OnHalfTransition(in StreamTransition transition)
     {
-        if ((abort.Direction & StreamAbortDirection.Read) != 0)
+        if (transition.Half == StreamHalf.Send && transition.Send.To == SendState.DataSent)
         {
-            _receive?.Tell(abort, Self);
-        }
-
-        if ((abort.Direction & StreamAbortDirection.Write) != 0)
-        {
-            _send?.Tell(abort, Self);
-        }
-    }
-
-    private void OnTransition(HalfTransitioned message)
-    {
-        var transition = message.Transition;
-        if (transition.Half == StreamHalf.Send)
-        {
-            _sendState = transition.Send.To;
-            if (transition.Send.To == SendState.ResetSent)
-            {
-                _sendAbort = new StreamAbortedException(StreamHalf.Send, (long)(transition.Send.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerStopSending);
-            }
-            if (transition.Send.To == SendState.DataSent)
-            {
-                _finSentAt = _time.GetTimestamp();
-            }
-        }
-        else
-        {
-            _receiveState = transition.Receive.To;
-            if (transition.Cause is TransitionCause.PeerReset or TransitionCause.LocalStopSending)
-            {
-                _receiveAbort ??= new StreamAbortedException(StreamHalf.Receive, (long)(transition.Receive.ErrorCode ?? 0), transition.Cause == TransitionCause.PeerReset);
-            }
+            _finSentAt = _context.Time.GetTimestamp();
         }
 
         if (transition.Cause is TransitionCause.PeerReset or TransitionCause.PeerStopSending)
@@ -201,17 +186,85 @@ internal sealed partial class StreamActor : ReceiveActor, IWithTimers
         }
 
         _handle.Publish(transition);
-        Context.Parent.Tell(new StreamHalfStates(_handle.Stamp, _sendState, _receiveState, transition), Self);
-        if (transition.IsTerminal)
+        if (_context.Audience.IsListening)
         {
-            _sendReported |= transition.Half == StreamHalf.Send;
-            _receiveReported |= transition.Half == StreamHalf.Receive;
-            Context.Parent.Tell(new HalfTerminal(_handle.Stamp, transition.Half), Self);
+            Context.Parent.Tell(new HalfTransitioned(transition), Self);
         }
 
-        if (_released)
+        // Not now: the half is in the middle of a step. The policy runs once the message is handled.
+        _lingerDue |= _released;
+    }
+
+    /// <summary>The receive half drained (read and discarded) <paramref name="totalBytes"/> so far under the linger policy.</summary>
+    internal void OnDrained(long totalBytes) => _drained = totalBytes;
+
+    private void AfterMessage()
+    {
+        // Each linger action is taken once, so this ends: a pass either acts (and may cause transitions) or does not.
+        while (_lingerDue)
         {
+            _lingerDue = false;
             ApplyLinger();
+        }
+
+        if (_receive is { IsTerminal: true })
+        {
+            EndReceive();
+        }
+
+        if ((_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal))
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    private void EndReceive()
+    {
+        if (_receive is not null && !_receiveEnded)
+        {
+            _receiveEnded = true;
+            _receive.End();
+        }
+    }
+
+    private void OnRead(ReadCommand read)
+    {
+        if (LiveReceive is { } receiver)
+        {
+            receiver.OnRead(read);
+        }
+        else if (_receive?.State == ReceiveState.DataRead && _handle.ReceiveAbort is null)
+        {
+            read.Completion.TrySetResult(0);
+        }
+        else
+        {
+            read.Fail(_handle.ReceiveAbort ?? (Exception)new InvalidOperationException($"Stream {_handle.StreamId}: the receive half has ended in {_receive?.State}."));
+        }
+    }
+
+    private void OnWrite(WriteCommand write)
+    {
+        if (LiveSend is { } sender)
+        {
+            sender.OnWrite(write.Data, write.Fin, write.Completion);
+        }
+        else
+        {
+            write.Fail(_handle.SendAbort ?? (Exception)new InvalidOperationException($"Stream {_handle.StreamId}: the send half has ended in {_send?.State}."));
+        }
+    }
+
+    private void OnAbort(StreamAbortDirection direction, long errorCode)
+    {
+        if ((direction & StreamAbortDirection.Read) != 0)
+        {
+            LiveReceive?.OnAbort(errorCode);
+        }
+
+        if ((direction & StreamAbortDirection.Write) != 0)
+        {
+            LiveSend?.OnAbort(errorCode);
         }
     }
 
@@ -223,13 +276,13 @@ internal sealed partial class StreamActor : ReceiveActor, IWithTimers
         }
 
         _released = true;
-        _releasedAt = _time.GetTimestamp();
-        ApplyLinger();
+        _releasedAt = _context.Time.GetTimestamp();
+        _lingerDue = true;
     }
 
     private void ApplyLinger()
     {
-        if (!_released || _linger.Mode == LingerMode.Raw)
+        if (!_released || _context.Linger.Mode == LingerMode.Raw)
         {
             return;
         }
@@ -237,57 +290,69 @@ internal sealed partial class StreamActor : ReceiveActor, IWithTimers
         var actionsBefore = LingerActionsTaken();
 
         // A reset the application will never read now counts as read, so the half can end.
-        if (_receiveState == ReceiveState.ResetRecvd && !_drainAsked)
+        if (_receive?.State == ReceiveState.ResetRecvd && !_drainAsked)
         {
             _drainAsked = true;
-            _receive?.Tell(DrainReceive.Instance, Self);
+            LiveReceive?.Drain();
         }
 
         var observation = new LingerObservation(
             SendProgress(),
             ReceiveProgress(),
             ApplicationReleased: true,
-            _time.GetElapsedTime(_releasedAt),
+            _context.Time.GetElapsedTime(_releasedAt),
             _drained,
-            _sendState == SendState.DataSent ? _time.GetElapsedTime(_finSentAt) : TimeSpan.Zero);
-        var decision = _linger.Decide(observation);
+            _send?.State == SendState.DataSent ? _context.Time.GetElapsedTime(_finSentAt) : TimeSpan.Zero);
+        var decision = _context.Linger.Decide(observation);
         if (decision.Has(LingerActions.Drain) && !_drainAsked)
         {
             _drainAsked = true;
-            _receive?.Tell(DrainReceive.Instance, Self);
+            LiveReceive?.Drain();
         }
 
         if (decision.Has(LingerActions.SendStopSending) && !_stopSendingSent)
         {
             _stopSendingSent = true;
-            _receive?.Tell(new AbortCommand(_handle.Stamp, StreamAbortDirection.Read, decision.StopSendingErrorCode), Self);
+            LiveReceive?.OnAbort(decision.StopSendingErrorCode);
         }
 
         if (decision.Has(LingerActions.SendFin) && !_finAsked)
         {
             _finAsked = true;
-            _send?.Tell(new WriteCommand(_handle.Stamp, ReadOnlyMemory<byte>.Empty, Fin: true, new TaskCompletionSource()), Self);
+            LiveSend?.OnWrite(ReadOnlyMemory<byte>.Empty, fin: true, completion: null);
         }
 
         if (decision.Has(LingerActions.SendReset) && !_resetSent)
         {
             _resetSent = true;
-            _send?.Tell(new AbortCommand(_handle.Stamp, StreamAbortDirection.Write, decision.ResetErrorCode), Self);
+            LiveSend?.OnAbort(decision.ResetErrorCode);
         }
 
         ReportLingerActions(actionsBefore);
 
         if (decision.RecheckAfter is { } recheck)
         {
-            Timers.StartSingleTimer(LingerRecheck.Instance, LingerRecheck.Instance, recheck < TimeSpan.Zero ? TimeSpan.Zero : recheck);
+            // A recheck already due no later stands: it re-applies the policy, which arms the next one. Re-arming on every
+            // transition would create and cancel a timer each time.
+            recheck = recheck < TimeSpan.Zero ? TimeSpan.Zero : recheck;
+            if (_lingerRecheck is null || LingerRecheckRemaining() > recheck)
+            {
+                _lingerRecheck?.Cancel();
+                _lingerRecheck = ScheduleSelf(recheck, LingerRecheck.Instance);
+                _lingerRecheckArmedAt = _context.Time.GetTimestamp();
+                _lingerRecheckAfter = recheck;
+            }
         }
-        else if (Timers.IsTimerActive(LingerRecheck.Instance))
+        else if (_lingerRecheck is not null)
         {
-            Timers.Cancel(LingerRecheck.Instance);
+            _lingerRecheck.Cancel();
+            _lingerRecheck = null;
         }
     }
 
-    private SendHalfProgress SendProgress() => _sendState switch
+    private TimeSpan LingerRecheckRemaining() => _lingerRecheckAfter - _context.Time.GetElapsedTime(_lingerRecheckArmedAt);
+
+    private SendHalfProgress SendProgress() => _send?.State switch
     {
         null => SendHalfProgress.Absent,
         SendState.Ready or SendState.Send => SendHalfProgress.Open,
@@ -296,31 +361,10 @@ internal sealed partial class StreamActor : ReceiveActor, IWithTimers
         _ => SendHalfProgress.Terminal,
     };
 
-    private ReceiveHalfProgress ReceiveProgress() => _receiveState switch
+    private ReceiveHalfProgress ReceiveProgress() => _receive?.State switch
     {
         null => ReceiveHalfProgress.Absent,
         ReceiveState.Recv or ReceiveState.SizeKnown or ReceiveState.DataRecvd => _stopSendingSent ? ReceiveHalfProgress.StopSendingSent : ReceiveHalfProgress.Open,
         _ => ReceiveHalfProgress.Terminal,
     };
-
-    private void OnChildTerminated(Terminated terminated)
-    {
-        if (ReferenceEquals(terminated.ActorRef, _send) || Equals(terminated.ActorRef, _send))
-        {
-            _send = null;
-        }
-        else if (ReferenceEquals(terminated.ActorRef, _receive) || Equals(terminated.ActorRef, _receive))
-        {
-            _receive = null;
-        }
-        else
-        {
-            return;
-        }
-
-        if (--_liveChildren == 0)
-        {
-            Context.Stop(Self);
-        }
-    }
 }

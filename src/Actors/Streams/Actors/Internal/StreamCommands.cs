@@ -57,25 +57,16 @@ internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand
 /// <summary>Open a local stream, waiting at most <see cref="Timeout"/> for credit.</summary>
 internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Timeout, TaskCompletionSource<StreamHandle> Completion);
 
-/// <summary>A half actor published a transition to its stream actor.</summary>
-internal sealed record HalfTransitioned(StreamTransition Transition);
-
-/// <summary>A stream actor reports to its connection that one half is terminal; ignored when <see cref="Stamp"/> is of an ended generation.</summary>
-internal sealed record HalfTerminal(StreamHandleStamp Stamp, StreamHalf Half);
+/// <summary>
+/// A stream actor stopped, every half it had terminal (its last message to the connection): the slot comes back now, unless
+/// <see cref="Stamp"/> is of an ended generation.
+/// </summary>
+internal sealed record StreamStopped(StreamHandleStamp Stamp, IActorRef Actor);
 
 /// <summary>The stream's generation ended (0-RTT rejected): its halves end as discarded, without a frame.</summary>
 internal sealed class GenerationDiscarded
 {
     public static readonly GenerationDiscarded Instance = new();
-}
-
-/// <summary>The receive half drained (read and discarded) more bytes under the linger policy.</summary>
-internal sealed record ReceiveDrained(long TotalBytes);
-
-/// <summary>The linger policy asks the receive half to read and discard everything, and to take a reset as read.</summary>
-internal sealed class DrainReceive
-{
-    public static readonly DrainReceive Instance = new();
 }
 
 /// <summary>The linger policy's recheck timer fired.</summary>
@@ -97,8 +88,8 @@ internal sealed record ReadDeadline(long ReadId);
 internal sealed record StatusQuery(TaskCompletionSource<ConnectionStatus> Completion);
 
 
-/// <summary>A stream actor's half states after <see cref="Transition"/>: the connection publishes the transition and feeds its leak detector.</summary>
-internal sealed record StreamHalfStates(StreamHandleStamp Stamp, SendState? Send, ReceiveState? Receive, StreamTransition Transition);
+/// <summary>A stream actor tells its connection a transition to publish, when the connection's <see cref="TransitionAudience"/> listens.</summary>
+internal sealed record HalfTransitioned(StreamTransition Transition);
 
 /// <summary>The leak detector's scan timer fired.</summary>
 internal sealed class LeakScan

@@ -1,0 +1,312 @@
+using QuicActors.Kernel;
+using QuicActors.Transport;
+using QuicActors.Transport.Events;
+
+namespace QuicActors.Streams.Internal;
+
+/// <summary>
+/// The receive half of one stream, a child state machine of its <see cref="StreamActor"/>: hosts the pure
+/// <see cref="ReceiveHalf"/> (RFC 9000 §3.2), buffers received chunks for the handle's reads, consumes what the
+/// application reads (the only receive backpressure), fails reads whose deadline passes without touching the stream, and
+/// hands every transition, with its cause, once to the stream actor. Once terminal it takes no more input
+/// (<see cref="End"/>); the stream actor answers for it.
+/// </summary>
+/// <remarks>Not an actor of its own, for the same reason as <see cref="SendHalfHost"/>. It runs only on its stream actor's thread.</remarks>
+internal sealed class ReceiveHalfHost
+{
+    private readonly StreamActor _stream;
+    private readonly StreamActorContext _context;
+    private readonly StreamHandle _handle;
+    private Queue<StreamDataReceived>? _chunks;
+    private List<PendingRead>? _reads;
+    private ReceiveHalf _half;
+    private int _chunkOffset;
+    private long _nextReadId;
+    private long _drained;
+    private bool _draining;
+    private long? _localAbortCode;
+    private long? _peerResetCode;
+
+    public ReceiveHalfHost(StreamActor stream, StreamActorContext context, StreamHandle handle)
+    {
+        _stream = stream;
+        _context = context;
+        _handle = handle;
+    }
+
+    public ReceiveState State => _half.State;
+
+    public bool IsTerminal => _half.IsTerminal;
+
+    private int ChunkCount => _chunks?.Count ?? 0;
+
+    private int ReadCount => _reads?.Count ?? 0;
+
+    public void OnGenerationDiscarded()
+    {
+        FailReads(new StaleHandleException(_handle.Stamp, _context.Generations.Current.Generation));
+        Publish(_half.OnGenerationDiscarded());
+    }
+
+    public void OnConnectionClosed()
+    {
+        // The connection's last generation ended: a read that got past the gate just before the close fails as every later
+        // operation on the handle will (reads go straight to the stream actor, so one can arrive between the engine's close
+        // and the connection actor's).
+        FailReads(new StaleHandleException(_handle.Stamp));
+        Publish(_half.OnConnectionClosed());
+    }
+
+    /// <summary>The half is terminal and its stream actor stops routing to it: give the chunks back and fail what still waits.</summary>
+    public void End()
+    {
+        if (_chunks is { } chunks)
+        {
+            while (chunks.TryDequeue(out var chunk))
+            {
+                chunk.Dispose();
+            }
+        }
+
+        if (ReadCount > 0)
+        {
+            FailReads(new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: the receive half has ended."));
+        }
+    }
+
+    public void OnData(StreamDataReceived data)
+    {
+        var step = _half.OnStreamFrame((ulong)data.Offset, data.Length, data.IsFin);
+        if (step.IsFailure || data.Length == 0 || _localAbortCode is not null)
+        {
+            data.Dispose();
+        }
+        else
+        {
+            (_chunks ??= new Queue<StreamDataReceived>(1)).Enqueue(data);
+        }
+
+        Publish(step);
+        Serve();
+    }
+
+    public void OnRead(ReadCommand read)
+    {
+        var pending = new PendingRead(++_nextReadId, read);
+        (_reads ??= new List<PendingRead>(1)).Add(pending);
+        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
+        {
+            // The read was sent before the handle saw the peer's reset: it reads the reset now, instead of waiting forever.
+            FailReads(new StreamAbortedException(StreamHalf.Receive, code, byPeer: true));
+            Publish(_half.OnResetRead());
+            return;
+        }
+
+        Serve();
+        if (read.Deadline is { } deadline && !read.Completion.Task.IsCompleted)
+        {
+            // Serve takes reads from the front only, so a read it did not complete is still the last one.
+            if (_reads is { Count: > 0 } reads && ReferenceEquals(reads[^1].Command, read))
+            {
+                reads[^1] = pending with { Deadline = _stream.ScheduleSelf(deadline, new ReadDeadline(pending.Id)) };
+            }
+        }
+    }
+
+    public void OnReadDeadline(ReadDeadline deadline)
+    {
+        var index = _reads?.FindIndex(r => r.Id == deadline.ReadId) ?? -1;
+        if (index >= 0)
+        {
+            var read = _reads![index];
+            _reads.RemoveAt(index);
+            CancelDeadline(read);
+            read.Command.Completion.TrySetException(new TimeoutException($"Stream {_handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
+        }
+    }
+
+    public void OnAbort(long errorCode)
+    {
+        _localAbortCode ??= errorCode;
+        FailReads(new StreamAbortedException(StreamHalf.Receive, errorCode, byPeer: false));
+        DiscardChunks(consume: false);
+        var step = _half.StopSending((ulong)errorCode);
+        // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
+        if (step.Action.Kind == StreamActionKind.SendStopSending && _context.Generations.IsCurrent(_handle.Stamp))
+        {
+            try
+            {
+                _context.Connection.StopSending(_handle.Stamp.StreamId, errorCode);
+            }
+            catch (QuicTransportException)
+            {
+                // The connection is gone: the half ends with the connection's close event.
+            }
+        }
+
+        Publish(step);
+    }
+
+    public void OnPeerReset(PeerResetStream reset)
+    {
+        _peerResetCode ??= reset.ApplicationErrorCode;
+        var step = _half.OnResetStream((ulong)reset.ApplicationErrorCode, (ulong)reset.FinalSize);
+        Publish(step);
+        if (_half.State == ReceiveState.ResetRecvd)
+        {
+            DiscardChunks(consume: false);
+            if (ReadCount > 0 || _draining)
+            {
+                FailReads(new StreamAbortedException(StreamHalf.Receive, reset.ApplicationErrorCode, byPeer: true));
+                Publish(_half.OnResetRead());
+            }
+        }
+    }
+
+    /// <summary>The linger policy: read and discard everything from now on, and take a reset as read.</summary>
+    public void Drain()
+    {
+        _draining = true;
+        Serve();
+        if (_half.State == ReceiveState.ResetRecvd)
+        {
+            Publish(_half.OnResetRead());
+        }
+    }
+
+    private void Serve()
+    {
+        if (_draining)
+        {
+            var discarded = DiscardChunks(consume: true);
+            if (discarded > 0)
+            {
+                _drained += discarded;
+                _stream.OnDrained(_drained);
+            }
+        }
+
+        while (ReadCount > 0 && ChunkCount > 0)
+        {
+            var read = _reads![0];
+            _reads.RemoveAt(0);
+            var chunk = _chunks!.Peek();
+            var available = chunk.Data.Span[_chunkOffset..];
+            var count = Math.Min(available.Length, read.Command.Buffer.Length);
+            available[..count].CopyTo(read.Command.Buffer.Span);
+            _chunkOffset += count;
+            if (_chunkOffset == chunk.Length)
+            {
+                _chunks.Dequeue().Dispose();
+                _chunkOffset = 0;
+            }
+
+            Consume(count);
+            CancelDeadline(read);
+            read.Command.Completion.TrySetResult(count);
+        }
+
+        if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd && (ReadCount > 0 || _draining))
+        {
+            _handle.MarkEndOfStreamRead();
+            if (_reads is { } reads)
+            {
+                foreach (var read in reads)
+                {
+                    CancelDeadline(read);
+                    read.Command.Completion.TrySetResult(0);
+                }
+
+                reads.Clear();
+            }
+
+            Publish(_half.OnEofRead());
+        }
+
+        // An idle stream keeps no empty buffers: most streams wait with nothing queued, and 2 KB per idle stream is the budget.
+        if (_reads is { Count: 0 })
+        {
+            _reads = null;
+        }
+
+        if (_chunks is { Count: 0 })
+        {
+            _chunks = null;
+        }
+    }
+
+    private long DiscardChunks(bool consume)
+    {
+        long total = 0;
+        if (_chunks is not { } chunks)
+        {
+            return total;
+        }
+
+        while (chunks.TryDequeue(out var chunk))
+        {
+            var count = chunk.Length - _chunkOffset;
+            _chunkOffset = 0;
+            chunk.Dispose();
+            if (consume)
+            {
+                Consume(count);
+            }
+
+            total += count;
+        }
+
+        return total;
+    }
+
+    private void Consume(int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        _half.OnBytesRead(count);
+        if (!_context.Generations.IsCurrent(_handle.Stamp))
+        {
+            return;
+        }
+
+        try
+        {
+            _context.Connection.Consume(_handle.Stamp.StreamId, count);
+        }
+        catch (QuicTransportException)
+        {
+            // The connection or the stream is gone at the engine: there is no window left to extend.
+        }
+    }
+
+    private static void CancelDeadline(in PendingRead read) => read.Deadline?.Cancel();
+
+    private void FailReads(Exception exception)
+    {
+        if (_reads is not { } reads)
+        {
+            return;
+        }
+
+        foreach (var read in reads)
+        {
+            CancelDeadline(read);
+            read.Command.Completion.TrySetException(exception);
+        }
+
+        reads.Clear();
+    }
+
+    private void Publish(in StepResult<ReceiveState> step)
+    {
+        foreach (var transition in step.Transitions)
+        {
+            _stream.OnHalfTransition(new StreamTransition(_handle.Stamp, StreamHalf.Receive, default, transition));
+        }
+    }
+
+    private readonly record struct PendingRead(long Id, ReadCommand Command, ICancelable? Deadline = null);
+}
