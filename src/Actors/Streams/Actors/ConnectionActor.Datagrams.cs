@@ -284,7 +284,7 @@ public sealed partial class ConnectionActor
         }
     }
 
-    /// <summary>The generation ended or the actor stops: every flow goes, each counted removed once.</summary>
+    /// <summary>The generation ended, the connection closed or the actor stops: every flow goes, each counted removed once.</summary>
     private void DiscardDatagramFlows()
     {
         var removed = _flows.Clear();

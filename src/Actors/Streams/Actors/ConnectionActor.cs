@@ -333,6 +333,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private void OnConnectionClosed(ConnectionClosed closed)
     {
         _generations.Close();
+        // The streams' halves end with the close, but their reports of a closed connection are ignored, so the flows
+        // would stay counted until the actor stops: they all end here, each removed once.
+        DiscardDatagramFlows();
         foreach (var entry in _streams.Values)
         {
             entry.Actor.Tell(closed, Self);

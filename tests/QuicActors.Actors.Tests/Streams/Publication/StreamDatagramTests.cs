@@ -95,6 +95,40 @@ public sealed class StreamDatagramTests(ITestOutputHelper output) : QuicActors.T
     }
 
     [Fact]
+    public async Task A_connection_closing_with_flows_open_removes_each_flow_once_on_both_sides()
+    {
+        var serverHandle = new TaskCompletionSource<StreamHandle>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await PublicationHost.StartAsync(
+            Sys,
+            VirtualTime!,
+            new ConnectionActorSettings
+            {
+                DatagramFlows = true,
+                StreamHandler = async (stream, _) =>
+                {
+                    serverHandle.SetResult(stream);
+                    await release.Task;
+                },
+            },
+            new ConnectionActorSettings { DatagramFlows = true });
+
+        var client = await host.OpenAsync();
+        await client.WriteAsync("open"u8.ToArray()).WaitAsync(Wait);
+        await serverHandle.Task.WaitAsync(Wait);
+        Assert.True(await client.SendDatagramAsync("flow"u8.ToArray()).WaitAsync(Wait));
+        await PublicationHost.AwaitDatagramsAsync(host.ServerActor, s => s.Delivered == 1 && s.ActiveFlows == 1);
+
+        // Both halves are still open on both sides; the close ends them all, and the flows go with it, once each.
+        await host.ClientConnection.CloseAsync(0, "done");
+        var clientFlows = await PublicationHost.AwaitDatagramsAsync(host.ClientActor, s => s.ActiveFlows == 0);
+        var serverFlows = await PublicationHost.AwaitDatagramsAsync(host.ServerActor, s => s.ActiveFlows == 0);
+        Assert.Equal((1L, 1L), (clientFlows.FlowsBound, clientFlows.FlowsRemoved));
+        Assert.Equal((1L, 1L), (serverFlows.FlowsBound, serverFlows.FlowsRemoved));
+        release.SetResult();
+    }
+
+    [Fact]
     public async Task A_datagram_that_overtakes_its_streams_first_frame_is_held_and_delivered_when_the_stream_opens()
     {
         var received = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
