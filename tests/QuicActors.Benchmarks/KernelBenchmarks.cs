@@ -28,6 +28,7 @@ internal static class KernelBenchmarks
                 case "--warmup": warmup = Seconds(args, ++i, "--warmup"); break;
                 case "--measure": measure = Seconds(args, ++i, "--measure"); break;
                 case "--throughput": s_settings = s_settings with { Throughput = Int(Arg(args, ++i, "--throughput"), "--throughput") }; break;
+                case "--dispatcher": s_settings = s_settings with { Dispatcher = DispatcherOption(Arg(args, ++i, "--dispatcher")) }; break;
                 default: positional.Add(args[i]); break;
             }
         }
@@ -50,9 +51,16 @@ internal static class KernelBenchmarks
     private static string Arg(string[] args, int index, string option)
         => index < args.Length ? args[index] : throw new ArgumentException($"{option} needs a value");
 
+    private static DispatcherKind DispatcherOption(string text) => text switch
+    {
+        "workers" => DispatcherKind.Workers,
+        "thread-pool" => DispatcherKind.ThreadPool,
+        _ => throw new ArgumentException($"--dispatcher must be workers or thread-pool, got '{text}'"),
+    };
+
     private static int Usage(string problem)
     {
-        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n>; options --warmup S --measure S --throughput N");
+        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n>; options --warmup S --measure S --throughput N --dispatcher workers|thread-pool");
         return 2;
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using QuicActors.Kernel.Internal.Dispatch;
 
 namespace QuicActors.Kernel.Internal;
 
@@ -8,6 +9,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private const int StatusClosed = 2;
 
     private readonly int _throughput;
+    private readonly MailboxDispatcher _dispatcher;
     private int _status;
     private MailboxQueue? _mailbox;
     private SystemMessage? _systemHead;
@@ -59,7 +61,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             var previous = Interlocked.CompareExchange(ref _status, StatusScheduled, 0);
             if (previous == 0)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                _dispatcher.Schedule(this);
                 return;
             }
             status = previous;
@@ -95,7 +97,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         // on the status word that every producer reads on each Tell, pulling that cache line away from them.
         if ((Volatile.Read(ref _status) & StatusClosed) == 0 && HasWorkToDo)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            _dispatcher.Schedule(this);
             return;
         }
         Interlocked.And(ref _status, ~StatusScheduled);

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+
+namespace QuicActors.Kernel.Internal.Dispatch;
+
+/// <summary>
+/// One thread of a <see cref="WorkerDispatcher"/>: runs turns from its own <see cref="LocalRunQueue"/>, from
+/// the dispatcher's global queue and, when it has nothing to do, stolen from other workers; spins briefly
+/// and then parks when there is no work anywhere.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like the thread pool it stands in for.")]
+internal sealed class DispatcherWorker
+{
+    /// <summary>Every 61st turn looks at the global queue first, so a busy local queue cannot starve it.</summary>
+    private const int GlobalQueueInterval = 61;
+
+    [ThreadStatic] private static DispatcherWorker? t_current;
+
+    private readonly WorkerDispatcher _dispatcher;
+    private readonly SemaphoreSlim _wakeUp = new(0);
+    private readonly Thread _thread;
+    private long _turns;
+    private int _parked;
+    private int _turnsSinceGlobal;
+    private long _monitorTurns;
+    private volatile bool _stuck;
+
+    public DispatcherWorker(WorkerDispatcher dispatcher, int index)
+    {
+        _dispatcher = dispatcher;
+        Index = index;
+        _thread = new Thread(Run)
+        {
+            IsBackground = true,
+            Name = $"quicactors-worker-{index}",
+        };
+    }
+
+    /// <summary>The worker running on the current thread, if any.</summary>
+    public static DispatcherWorker? Current => t_current;
+
+    public WorkerDispatcher Dispatcher => _dispatcher;
+
+    public int Index { get; }
+
+    public LocalRunQueue Queue { get; } = new();
+
+    /// <summary>Turns started plus turns finished: odd while a turn runs.</summary>
+    public long Turns => Volatile.Read(ref _turns);
+
+    /// <summary>The monitor saw this worker in the same turn on two ticks in a row: thieves may take its last cell.</summary>
+    public bool IsStuck => _stuck;
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Called by the monitor only; returns whether the worker has been in one turn since the last call.</summary>
+    public bool CheckStuck()
+    {
+        var turns = Turns;
+        var stuck = (turns & 1) != 0 && turns == _monitorTurns;
+        _monitorTurns = turns;
+        _stuck = stuck;
+        return stuck;
+    }
+
+    /// <summary>Wakes the worker if it is parked; false if it was not.</summary>
+    public bool TryUnpark()
+    {
+        if (Volatile.Read(ref _parked) == 0 || Interlocked.CompareExchange(ref _parked, 0, 1) != 1) return false;
+        _dispatcher.OnUnparked();
+        _wakeUp.Release();
+        return true;
+    }
+
+    /// <summary>Takes a cell for a thief: any cell if there are several or the worker is stuck; else none.</summary>
+    /// <remarks>
+    /// A single queued cell is usually the partner the running turn just woke, and the owner runs it within
+    /// a microsecond; stealing it would split a conversation across cores.
+    /// </remarks>
+    public ActorCell? TrySteal() => Queue.Count >= 2 || _stuck ? Queue.TryTake() : null;
+
+    private void Run()
+    {
+        t_current = this;
+        while (true)
+        {
+            var cell = FindWork() ?? SpinThenPark();
+            if (cell is null) continue;
+            // Only this thread writes the counter; the monitor reads it.
+            Volatile.Write(ref _turns, _turns + 1);
+            cell.Execute();
+            Volatile.Write(ref _turns, _turns + 1);
+        }
+    }
+
+    private ActorCell? FindWork()
+    {
+        ActorCell? cell;
+        if (++_turnsSinceGlobal >= GlobalQueueInterval)
+        {
+            _turnsSinceGlobal = 0;
+            if ((cell = _dispatcher.TryTakeGlobal()) is not null) return cell;
+        }
+        return Queue.TryTake() ?? _dispatcher.TryTakeGlobal() ?? _dispatcher.TrySteal(this);
+    }
+
+    /// <summary>
+    /// Spins for a few tens of microseconds looking for work (at most half the workers spin at a time), then
+    /// parks until a scheduler wakes it. Null when woken: the caller looks again.
+    /// </summary>
+    private ActorCell? SpinThenPark()
+    {
+        ActorCell? cell;
+        if (_dispatcher.TryStartSpinning())
+        {
+            var deadline = Stopwatch.GetTimestamp() + WorkerDispatcher.SpinTicks;
+            do
+            {
+                Thread.SpinWait(WorkerDispatcher.SpinIterationsBetweenPolls);
+                if ((cell = FindWork()) is not null)
+                {
+                    _dispatcher.StopSpinning(foundWork: true);
+                    return cell;
+                }
+            }
+            while (Stopwatch.GetTimestamp() < deadline);
+            _dispatcher.StopSpinning(foundWork: false);
+        }
+        // Announce the park before the last look: a scheduler that queues work after this look sees the
+        // parked count (both sides use full fences) and wakes a worker.
+        Volatile.Write(ref _parked, 1);
+        _dispatcher.OnParking();
+        if ((cell = FindWork()) is not null)
+        {
+            if (Interlocked.CompareExchange(ref _parked, 0, 1) == 1) _dispatcher.OnUnparked();
+            else _wakeUp.Wait(); // A scheduler woke this worker meanwhile: consume its signal.
+            return cell;
+        }
+        _wakeUp.Wait();
+        return null;
+    }
+}

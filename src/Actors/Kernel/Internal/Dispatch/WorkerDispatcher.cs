@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace QuicActors.Kernel.Internal.Dispatch;
+
+/// <summary>
+/// The <see cref="DispatcherKind.Workers"/> dispatcher: one <see cref="DispatcherWorker"/> per core, shared by
+/// every actor system in the process.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Placement: a cell scheduled from inside a turn goes to the running worker's queue (so the two partners of
+/// a conversation share a core and their mailboxes' cache lines stay there); one scheduled from any other
+/// thread goes to the global queue. A cell that its worker will run next (its queue was empty) wakes
+/// nobody; otherwise an idle worker is woken when none is already spinning, because a spinning one will
+/// find the work.
+/// </para>
+/// <para>
+/// No lost wake-up: a scheduler queues the cell (a full fence) and then reads the spinning and parked
+/// counts; a worker leaves the spinning count or joins the parked count (full fences) and then looks at
+/// every queue once more. One of the two sees the other.
+/// </para>
+/// <para>
+/// Blocking: a monitor ticks every <see cref="MonitorPeriod"/>. A worker seen in the same turn on two ticks
+/// is marked stuck (thieves may take even its last queued cell) and an idle worker is woken to do so; when
+/// every worker is stuck and work waits, another worker is started (up to <see cref="MaxWorkers"/>).
+/// </para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like the thread pool it stands in for.")]
+internal sealed class WorkerDispatcher : MailboxDispatcher
+{
+    /// <summary>How long an idle worker spins looking for work before it parks.</summary>
+    public static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+
+    /// <summary>Pause between two looks at the queues while spinning (keeps the busy workers' cache lines quiet).</summary>
+    public const int SpinIterationsBetweenPolls = 20;
+
+    private const int MaxWorkers = 256;
+    private static readonly TimeSpan MonitorPeriod = TimeSpan.FromMilliseconds(10);
+    private static readonly Lazy<WorkerDispatcher> s_shared = new(() => new WorkerDispatcher(Environment.ProcessorCount));
+
+    private readonly ConcurrentQueue<ActorCell> _global = new();
+    private readonly int _maxSpinning;
+    private readonly Lock _growLock = new();
+    private readonly Timer _monitor;
+    private volatile DispatcherWorker[] _workers;
+    private int _spinning;
+    private int _parked;
+
+    private WorkerDispatcher(int workers)
+    {
+        _maxSpinning = Math.Max(1, workers / 2);
+        var all = new DispatcherWorker[Math.Max(1, workers)];
+        for (var i = 0; i < all.Length; i++) all[i] = new DispatcherWorker(this, i);
+        _workers = all;
+        foreach (var worker in all) worker.Start();
+        _monitor = new Timer(static s => ((WorkerDispatcher)s!).Monitor(), this, MonitorPeriod, MonitorPeriod);
+    }
+
+    public static WorkerDispatcher Shared => s_shared.Value;
+
+    public override void Schedule(ActorCell cell)
+    {
+        var worker = DispatcherWorker.Current;
+        if (worker is not null && worker.Dispatcher == this)
+        {
+            if (worker.Queue.TryPush(cell, out var wasEmpty))
+            {
+                if (wasEmpty) return;
+                // The push was a plain store: fence it before reading the idle counts.
+                Interlocked.MemoryBarrier();
+                WakeIfIdle();
+                return;
+            }
+        }
+        _global.Enqueue(cell); // A full fence (interlocked) before the counts are read.
+        WakeIfIdle();
+    }
+
+    public ActorCell? TryTakeGlobal() => !_global.IsEmpty && _global.TryDequeue(out var cell) ? cell : null;
+
+    /// <summary>Looks at the other workers' queues, starting after <paramref name="thief"/>.</summary>
+    public ActorCell? TrySteal(DispatcherWorker thief)
+    {
+        var workers = _workers;
+        for (int i = 1, n = workers.Length; i < n; i++)
+        {
+            var victim = workers[(thief.Index + i) % n];
+            if (victim.TrySteal() is { } cell) return cell;
+        }
+        return null;
+    }
+
+    public bool TryStartSpinning()
+    {
+        var spinning = Volatile.Read(ref _spinning);
+        while (spinning < _maxSpinning)
+        {
+            var previous = Interlocked.CompareExchange(ref _spinning, spinning + 1, spinning);
+            if (previous == spinning) return true;
+            spinning = previous;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A spinning worker stops. When it found work and was the last spinner, work that schedulers left to it
+    /// may remain (they woke nobody), so it wakes an idle worker if any queue still holds some.
+    /// </summary>
+    public void StopSpinning(bool foundWork)
+    {
+        if (Interlocked.Decrement(ref _spinning) == 0 && foundWork && HasQueuedWork()) WakeIfIdle();
+    }
+
+    public void OnParking() => Interlocked.Increment(ref _parked);
+
+    public void OnUnparked() => Interlocked.Decrement(ref _parked);
+
+    private void WakeIfIdle()
+    {
+        if (Volatile.Read(ref _spinning) != 0 || Volatile.Read(ref _parked) == 0) return;
+        foreach (var worker in _workers)
+        {
+            if (worker.TryUnpark()) return;
+        }
+    }
+
+    private bool HasQueuedWork()
+    {
+        if (!_global.IsEmpty) return true;
+        foreach (var worker in _workers)
+        {
+            if (worker.Queue.Count > 0) return true;
+        }
+        return false;
+    }
+
+    private void Monitor()
+    {
+        var workers = _workers;
+        var stuck = 0;
+        foreach (var worker in workers)
+        {
+            if (worker.CheckStuck()) stuck++;
+        }
+        if (stuck == 0 || !HasQueuedWork()) return;
+        if (Volatile.Read(ref _parked) > 0)
+        {
+            // An idle worker can take the work the stuck ones hold.
+            foreach (var worker in workers)
+            {
+                if (worker.TryUnpark()) return;
+            }
+        }
+        if (stuck == workers.Length) AddWorker(workers);
+    }
+
+    private void AddWorker(DispatcherWorker[] seen)
+    {
+        lock (_growLock)
+        {
+            if (_workers != seen || seen.Length >= MaxWorkers) return;
+            var worker = new DispatcherWorker(this, seen.Length);
+            _workers = [.. seen, worker];
+            worker.Start();
+        }
+    }
+}
