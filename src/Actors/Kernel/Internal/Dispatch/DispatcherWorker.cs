@@ -100,7 +100,7 @@ internal sealed class DispatcherWorker
             _turnsSinceGlobal = 0;
             if ((cell = _dispatcher.TryTakeGlobal()) is not null) return cell;
         }
-        return Queue.TryTake() ?? _dispatcher.TryTakeGlobal() ?? _dispatcher.TrySteal(this);
+        return Queue.TryTakeOwn() ?? _dispatcher.TryTakeGlobal() ?? _dispatcher.TrySteal(this);
     }
 
     /// <summary>

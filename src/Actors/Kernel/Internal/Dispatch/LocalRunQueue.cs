@@ -7,9 +7,9 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// atomic operation) and that its worker and thieves take from, oldest first, with one CAS on the head.
 /// </summary>
 /// <remarks>
-/// A taken slot is not cleared: a thief cannot clear it after its CAS (the owner may already reuse the
-/// slot), so a slot keeps its last cell reachable until the ring wraps round to it (at most
-/// <see cref="Capacity"/> cells per worker).
+/// Taken slots are cleared by the owner (a thief cannot clear its slot after its CAS: by then the owner may
+/// have reused it), on its next push or take, so a terminated actor does not stay reachable from here. A
+/// thief that still reads a cleared slot holds a stale head, and its CAS fails.
 /// </remarks>
 internal sealed class LocalRunQueue
 {
@@ -18,6 +18,7 @@ internal sealed class LocalRunQueue
 
     private readonly ActorCell?[] _cells = new ActorCell?[Capacity];
     private Indexes _indexes;
+    private long _clearedUpTo;
 
     /// <summary>Head and tail on separate cache lines: thieves CAS the head, only the owner writes the tail.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 192)]
@@ -39,10 +40,19 @@ internal sealed class LocalRunQueue
         var head = Volatile.Read(ref _indexes.Head);
         wasEmpty = tail == head;
         if (tail - head >= Capacity) return false;
+        ClearTakenSlots(head);
         _cells[tail & Mask] = cell;
         // Release: a taker that sees the new tail sees the cell.
         Volatile.Write(ref _indexes.Tail, tail + 1);
         return true;
+    }
+
+    /// <summary>Takes the oldest cell for the owner.</summary>
+    public ActorCell? TryTakeOwn()
+    {
+        var cell = TryTake();
+        if (cell is not null) ClearTakenSlots(Volatile.Read(ref _indexes.Head));
+        return cell;
     }
 
     /// <summary>Takes the oldest cell; the owner and thieves may call this.</summary>
@@ -57,5 +67,12 @@ internal sealed class LocalRunQueue
             var cell = Volatile.Read(ref _cells[head & Mask]);
             if (Interlocked.CompareExchange(ref _indexes.Head, head + 1, head) == head) return cell;
         }
+    }
+
+    /// <summary>Owner only: clears the slots below <paramref name="head"/> (all taken) not cleared yet.</summary>
+    private void ClearTakenSlots(long head)
+    {
+        for (var i = _clearedUpTo; i < head; i++) _cells[i & Mask] = null;
+        _clearedUpTo = head;
     }
 }
