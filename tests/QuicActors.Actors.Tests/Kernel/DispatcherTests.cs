@@ -1,5 +1,6 @@
 namespace QuicActors.Actors.Tests.Kernel;
 
+using QuicActors.Configuration;
 using QuicActors.Kernel;
 using QuicActors.TestKit;
 using Xunit.Abstractions;
@@ -127,4 +128,18 @@ public sealed class DispatcherTests(ITestOutputHelper output) : TestKit(output)
         Assert.Equal("Dispatcher", fromSettings.ParamName);
         Assert.Contains("7", fromSettings.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("workers", DispatcherKind.Workers)]
+    [InlineData("thread-pool", DispatcherKind.ThreadPool)]
+    public void The_dispatcher_is_chosen_in_configuration(string value, DispatcherKind expected)
+    {
+        var app = ConfigFactory.ParseString($"quic-actors.actor.dispatcher = {value}", originDescription: "application.conf");
+        var settings = KernelConfig.From(ConfigFactory.Load(app, ConfigResolveOptions.NoEnvironment)).ToActorSystemSettings();
+        Assert.Equal(expected, settings.Dispatcher);
+    }
+
+    [Fact]
+    public void Reference_conf_selects_the_workers()
+        => Assert.Equal(DispatcherKind.Workers, KernelConfig.From(ConfigFactory.Reference(ConfigResolveOptions.NoEnvironment)).Dispatcher);
 }
