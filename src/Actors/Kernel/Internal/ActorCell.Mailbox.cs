@@ -69,24 +69,33 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     }
 
     /// <summary>One turn: all system messages, then up to throughput user messages, re-checking system messages after each.</summary>
+    /// <remarks>
+    /// When the mailbox runs dry and its worker has nothing else to run, the dispatcher may keep the turn
+    /// open a few microseconds for the next message (<see cref="MailboxDispatcher.AwaitWork"/>): a sender that
+    /// keeps up then finds the actor still scheduled and pays no wake-up.
+    /// </remarks>
     public void Execute()
     {
         var previous = t_current;
         t_current = this;
         try
         {
-            ProcessSystemMessages();
-            if (CanProcessUserMessages)
+            do
             {
-                var left = _throughput;
-                while (InvokeUserMessages(ref left))
+                ProcessSystemMessages();
+                if (CanProcessUserMessages)
                 {
+                    var left = _throughput;
+                    while (InvokeUserMessages(ref left))
+                    {
+                        ClearCurrentMessage();
+                        ProcessSystemMessages();
+                        if (left == 0 || !CanProcessUserMessages) break;
+                    }
                     ClearCurrentMessage();
-                    ProcessSystemMessages();
-                    if (left == 0 || !CanProcessUserMessages) break;
                 }
-                ClearCurrentMessage();
             }
+            while ((Volatile.Read(ref _status) & StatusClosed) == 0 && !HasWorkToDo && _dispatcher.AwaitWork(this));
         }
         finally
         {
@@ -139,7 +148,8 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
-    private bool HasWorkToDo => HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages);
+    /// <summary>System messages wait, or user messages the actor may process now.</summary>
+    internal bool HasWorkToDo => HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages);
 
     private bool HasPendingSystemMessages => Volatile.Read(ref _systemHead) is { } head && head is not ClosedQueueMarker;
 

@@ -23,6 +23,7 @@ internal sealed class DispatcherWorker
     private int _turnsSinceGlobal;
     private long _monitorTurns;
     private volatile bool _stuck;
+    private long _awaitTicks = WorkerDispatcher.MaxAwaitTicks / 4;
 
     public DispatcherWorker(WorkerDispatcher dispatcher, int index)
     {
@@ -77,6 +78,31 @@ internal sealed class DispatcherWorker
     /// a microsecond; stealing it would split a conversation across cores.
     /// </remarks>
     public ActorCell? TrySteal() => Queue.Count >= 2 || _stuck ? Queue.TryTake() : null;
+
+    /// <summary>
+    /// Keeps the turn of <paramref name="cell"/> open while this worker has nothing else queued, polling its
+    /// mailbox. Adaptive: the wait doubles after it caught a message and halves after it did not, so where the
+    /// sender cannot keep up (or shares the core with this worker) the wait shrinks to a probe of a
+    /// microsecond instead of burning the time the sender needs.
+    /// </summary>
+    public bool AwaitWork(ActorCell cell)
+    {
+        if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
+        var deadline = Stopwatch.GetTimestamp() + _awaitTicks;
+        do
+        {
+            Thread.SpinWait(WorkerDispatcher.SpinIterationsBetweenPolls);
+            if (cell.HasWorkToDo)
+            {
+                _awaitTicks = Math.Min(_awaitTicks * 2, WorkerDispatcher.MaxAwaitTicks);
+                return true;
+            }
+            if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
+        }
+        while (Stopwatch.GetTimestamp() < deadline);
+        _awaitTicks = Math.Max(_awaitTicks / 2, WorkerDispatcher.MinAwaitTicks);
+        return false;
+    }
 
     private void Run()
     {

@@ -17,4 +17,10 @@ internal abstract class MailboxDispatcher
     /// queued at most once at a time.
     /// </summary>
     public abstract void Schedule(ActorCell cell);
+
+    /// <summary>
+    /// Called at the end of a turn of <paramref name="cell"/> that left its mailbox empty, on the turn's thread:
+    /// true when work for the cell arrived while the dispatcher waited (the turn goes on), false to end it.
+    /// </summary>
+    public virtual bool AwaitWork(ActorCell cell) => false;
 }

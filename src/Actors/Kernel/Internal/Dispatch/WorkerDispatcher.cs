@@ -32,6 +32,12 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
     /// <summary>How long an idle worker spins looking for work before it parks.</summary>
     public static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
 
+    /// <summary>The longest a turn stays open waiting for its next message (<see cref="DispatcherWorker.AwaitWork"/>).</summary>
+    public static readonly long MaxAwaitTicks = Stopwatch.Frequency / 20_000; // 50 µs
+
+    /// <summary>The shortest such wait: a probe, so that the wait can grow again when senders speed up.</summary>
+    public static readonly long MinAwaitTicks = Math.Max(1, Stopwatch.Frequency / 1_000_000); // 1 µs
+
     /// <summary>Pause between two looks at the queues while spinning (keeps the busy workers' cache lines quiet).</summary>
     public const int SpinIterationsBetweenPolls = 20;
 
@@ -76,6 +82,11 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         _global.Enqueue(cell); // A full fence (interlocked) before the counts are read.
         WakeIfIdle();
     }
+
+    public override bool AwaitWork(ActorCell cell)
+        => DispatcherWorker.Current is { } worker && worker.Dispatcher == this && worker.AwaitWork(cell);
+
+    public bool HasGlobalWork => !_global.IsEmpty;
 
     public ActorCell? TryTakeGlobal() => !_global.IsEmpty && _global.TryDequeue(out var cell) ? cell : null;
 
