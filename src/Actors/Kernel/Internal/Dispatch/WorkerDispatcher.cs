@@ -23,10 +23,10 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// <para>
 /// Blocking: a monitor ticks every <see cref="MonitorPeriod"/>. A worker seen in the same turn on two ticks
 /// is marked stuck (thieves may take even its last queued cell) and an idle worker is woken to do so; when
-/// every worker is stuck and work waits, another worker is started (up to <see cref="MaxWorkers"/>).
+/// every worker has been stuck for <see cref="TicksAllStuckBeforeAddingWorker"/> ticks while work waits,
+/// another worker is started (up to <see cref="MaxWorkers"/>; added workers stay, parked when idle).
 /// </para>
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like the thread pool it stands in for.")]
 internal sealed class WorkerDispatcher : MailboxDispatcher
 {
     /// <summary>How long an idle worker spins looking for work before it parks.</summary>
@@ -42,16 +42,17 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
     public const int SpinIterationsBetweenPolls = 20;
 
     private const int MaxWorkers = 256;
+    private const int TicksAllStuckBeforeAddingWorker = 3;
     private static readonly TimeSpan MonitorPeriod = TimeSpan.FromMilliseconds(10);
     private static readonly Lazy<WorkerDispatcher> s_shared = new(() => new WorkerDispatcher(Environment.ProcessorCount));
 
     private readonly ConcurrentQueue<ActorCell> _global = new();
     private readonly int _maxSpinning;
     private readonly Lock _growLock = new();
-    private readonly Timer _monitor;
     private volatile DispatcherWorker[] _workers;
     private int _spinning;
     private int _parked;
+    private int _ticksAllStuck;
 
     private WorkerDispatcher(int workers)
     {
@@ -60,7 +61,8 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         for (var i = 0; i < all.Length; i++) all[i] = new DispatcherWorker(this, i);
         _workers = all;
         foreach (var worker in all) worker.Start();
-        _monitor = new Timer(static s => ((WorkerDispatcher)s!).Monitor(), this, MonitorPeriod, MonitorPeriod);
+        // A thread of its own rather than a timer: timers run on the thread pool, which blocked user code may starve.
+        new Thread(RunMonitor) { IsBackground = true, Name = "quicactors-worker-monitor" }.Start();
     }
 
     public static WorkerDispatcher Shared => s_shared.Value;
@@ -146,7 +148,16 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         return false;
     }
 
-    private void Monitor()
+    private void RunMonitor()
+    {
+        while (true)
+        {
+            Thread.Sleep(MonitorPeriod);
+            CheckWorkers();
+        }
+    }
+
+    private void CheckWorkers()
     {
         var workers = _workers;
         var stuck = 0;
@@ -154,7 +165,11 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         {
             if (worker.CheckStuck()) stuck++;
         }
-        if (stuck == 0 || !HasQueuedWork()) return;
+        if (stuck == 0 || !HasQueuedWork())
+        {
+            _ticksAllStuck = 0;
+            return;
+        }
         if (Volatile.Read(ref _parked) > 0)
         {
             // An idle worker can take the work the stuck ones hold.
@@ -163,7 +178,13 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
                 if (worker.TryUnpark()) return;
             }
         }
-        if (stuck == workers.Length) AddWorker(workers);
+        // Several ticks in a row: long CPU-bound turns should not add threads as readily as blocked ones.
+        _ticksAllStuck = stuck == workers.Length ? _ticksAllStuck + 1 : 0;
+        if (_ticksAllStuck >= TicksAllStuckBeforeAddingWorker)
+        {
+            _ticksAllStuck = 0;
+            AddWorker(workers);
+        }
     }
 
     private void AddWorker(DispatcherWorker[] seen)
