@@ -23,7 +23,8 @@ internal sealed class DispatcherWorker
     private int _turnsSinceGlobal;
     private long _monitorTurns;
     private volatile bool _stuck;
-    private long _awaitTicks = WorkerDispatcher.MaxAwaitTicks / 4;
+    private long _awaitTicks = WorkerDispatcher.MaxSpinTicks / 4;
+    private long _spinTicks = WorkerDispatcher.MaxSpinTicks / 4;
 
     public DispatcherWorker(WorkerDispatcher dispatcher, int index)
     {
@@ -82,25 +83,26 @@ internal sealed class DispatcherWorker
     /// <summary>
     /// Keeps the turn of <paramref name="cell"/> open while this worker has nothing else queued, polling its
     /// mailbox. Adaptive: the wait doubles after it caught a message and halves after it did not, so where the
-    /// sender cannot keep up (or shares the core with this worker) the wait shrinks to a probe of a
-    /// microsecond instead of burning the time the sender needs.
+    /// sender cannot keep up (or shares the core with this worker) the wait shrinks to a probe of a couple of
+    /// microseconds instead of burning the time the sender needs.
     /// </summary>
     public bool AwaitWork(ActorCell cell)
     {
         if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
         var deadline = Stopwatch.GetTimestamp() + _awaitTicks;
+        var polls = 0;
         do
         {
-            Thread.SpinWait(WorkerDispatcher.SpinIterationsBetweenPolls);
+            Pause(++polls);
             if (cell.HasWorkToDo)
             {
-                _awaitTicks = Math.Min(_awaitTicks * 2, WorkerDispatcher.MaxAwaitTicks);
+                _awaitTicks = Grow(_awaitTicks);
                 return true;
             }
             if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
         }
         while (Stopwatch.GetTimestamp() < deadline);
-        _awaitTicks = Math.Max(_awaitTicks / 2, WorkerDispatcher.MinAwaitTicks);
+        _awaitTicks = Shrink(_awaitTicks);
         return false;
     }
 
@@ -130,7 +132,22 @@ internal sealed class DispatcherWorker
     }
 
     /// <summary>
-    /// Spins for a few tens of microseconds looking for work (at most half the workers spin at a time), then
+    /// Between two looks at the queues: a short busy pause (keeps the polled cache lines quiet for the
+    /// threads that write them), and every fourth time a yield, so that a thread waiting for this core (often
+    /// the very sender being waited for, on a machine with more threads than cores) gets to run.
+    /// </summary>
+    private static void Pause(int polls)
+    {
+        if ((polls & 3) == 0) Thread.Yield();
+        else Thread.SpinWait(WorkerDispatcher.SpinIterationsBetweenPolls);
+    }
+
+    private static long Grow(long ticks) => Math.Min(ticks * 2, WorkerDispatcher.MaxSpinTicks);
+
+    private static long Shrink(long ticks) => Math.Max(ticks / 2, WorkerDispatcher.MinSpinTicks);
+
+    /// <summary>
+    /// Spins for up to a few tens of microseconds (adaptive, as in <see cref="AwaitWork"/>) looking for work (at most half the workers spin at a time), then
     /// parks until a scheduler wakes it. Null when woken: the caller looks again.
     /// </summary>
     private ActorCell? SpinThenPark()
@@ -138,17 +155,20 @@ internal sealed class DispatcherWorker
         ActorCell? cell;
         if (_dispatcher.TryStartSpinning())
         {
-            var deadline = Stopwatch.GetTimestamp() + WorkerDispatcher.SpinTicks;
+            var deadline = Stopwatch.GetTimestamp() + _spinTicks;
+            var polls = 0;
             do
             {
-                Thread.SpinWait(WorkerDispatcher.SpinIterationsBetweenPolls);
+                Pause(++polls);
                 if ((cell = FindWork()) is not null)
                 {
+                    _spinTicks = Grow(_spinTicks);
                     _dispatcher.StopSpinning(foundWork: true);
                     return cell;
                 }
             }
             while (Stopwatch.GetTimestamp() < deadline);
+            _spinTicks = Shrink(_spinTicks);
             _dispatcher.StopSpinning(foundWork: false);
         }
         // Announce the park before the last look: a scheduler that queues work after this look sees the

@@ -29,14 +29,15 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// </remarks>
 internal sealed class WorkerDispatcher : MailboxDispatcher
 {
-    /// <summary>How long an idle worker spins looking for work before it parks.</summary>
-    public static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+    /// <summary>
+    /// The longest an idle worker spins looking for work before it parks, and the longest a turn stays open
+    /// waiting for its next message (<see cref="DispatcherWorker.AwaitWork"/>); both adapt between this and
+    /// <see cref="MinSpinTicks"/>.
+    /// </summary>
+    public static readonly long MaxSpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
 
-    /// <summary>The longest a turn stays open waiting for its next message (<see cref="DispatcherWorker.AwaitWork"/>).</summary>
-    public static readonly long MaxAwaitTicks = Stopwatch.Frequency / 20_000; // 50 µs
-
-    /// <summary>The shortest such wait: a probe, so that the wait can grow again when senders speed up.</summary>
-    public static readonly long MinAwaitTicks = Math.Max(1, Stopwatch.Frequency / 1_000_000); // 1 µs
+    /// <summary>The shortest such wait: a probe, so that the wait can grow again when it starts paying off.</summary>
+    public static readonly long MinSpinTicks = Math.Max(1, Stopwatch.Frequency / 500_000); // 2 µs
 
     /// <summary>Pause between two looks at the queues while spinning (keeps the busy workers' cache lines quiet).</summary>
     public const int SpinIterationsBetweenPolls = 20;
