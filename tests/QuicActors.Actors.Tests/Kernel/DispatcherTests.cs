@@ -112,6 +112,27 @@ public sealed class DispatcherTests(ITestOutputHelper output) : TestKit(output)
     }
 
     [Fact]
+    public void An_actor_woken_by_a_turn_that_then_blocks_runs_while_the_other_workers_stay_busy()
+    {
+        // Endless exchanges keep every other worker busy with its own queue: none ever goes idle to steal.
+        var workers = Props.Create<EchoActor>().WithDispatcher(DispatcherKind.Workers);
+        for (var i = 0; i < Environment.ProcessorCount; i++)
+        {
+            var a = ActorOf(workers);
+            var b = ActorOf(workers);
+            for (var k = 0; k < 10; k++) a.Tell(k, b);
+        }
+        var probe = CreateTestProbe();
+        var answerer = ActorOf(Props.Create<Answerer>().WithDispatcher(DispatcherKind.Workers));
+        var waiter = ActorOf(Props.Create(() => new WaitsForItsOwnWakeUp(answerer, probe.Ref)).WithDispatcher(DispatcherKind.Workers));
+        for (var i = 0; i < 3; i++)
+        {
+            waiter.Tell("go", null);
+            probe.ExpectMsg("answered", Dilated(TimeSpan.FromSeconds(20)));
+        }
+    }
+
+    [Fact]
     public void The_default_dispatcher_is_the_workers()
     {
         Assert.Equal(DispatcherKind.Workers, ActorSystemSettings.Default.Dispatcher);

@@ -22,7 +22,8 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// </para>
 /// <para>
 /// Blocking: a monitor ticks every <see cref="MonitorPeriod"/>. A worker seen in the same turn on two ticks
-/// is marked stuck (thieves may take even its last queued cell) and an idle worker is woken to do so; when
+/// is marked stuck: the monitor moves its queued cells to the global queue (and thieves may take even its
+/// last one) and wakes an idle worker for them; when
 /// every worker has been stuck for <see cref="TicksAllStuckBeforeAddingWorker"/> ticks while work waits,
 /// another worker is started (up to <see cref="MaxWorkers"/>; added workers stay, parked when idle).
 /// </para>
@@ -164,16 +165,19 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         var stuck = 0;
         foreach (var worker in workers)
         {
-            if (worker.CheckStuck()) stuck++;
+            if (!worker.CheckStuck()) continue;
+            stuck++;
+            // What a stuck worker holds goes to the global queue, which every other worker looks at, even one
+            // kept busy by its own queue (every 61st turn), and an idle one is woken for it.
+            while (worker.Queue.TryTake() is { } cell) _global.Enqueue(cell);
         }
-        if (stuck == 0 || !HasQueuedWork())
+        if (stuck == 0 || _global.IsEmpty)
         {
             _ticksAllStuck = 0;
             return;
         }
         if (Volatile.Read(ref _parked) > 0)
         {
-            // An idle worker can take the work the stuck ones hold.
             foreach (var worker in workers)
             {
                 if (worker.TryUnpark()) return;
