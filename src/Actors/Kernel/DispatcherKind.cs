@@ -7,8 +7,8 @@ public enum DispatcherKind
     /// The default: one dedicated worker thread per core, each with its own run queue. An actor that a turn
     /// wakes (by a Tell or a system message) runs next on the same worker, so actors that talk to each other
     /// stay on one core and their mailboxes stay in its cache; an idle worker spins briefly, steals from a
-    /// busy one, then parks. A worker stuck in one turn for more than a few milliseconds while work waits
-    /// has its queue opened to stealing, and when every worker is stuck another worker is started, so a
+    /// busy one, then parks. The work queued on a worker stuck in one turn for more than 10-20 ms is handed
+    /// to the others, and when every worker has been stuck for a few ticks another worker is started, so a
     /// handler that blocks does not stall the rest (it still costs a thread, as on the thread pool).
     /// </summary>
     Workers = 0,
