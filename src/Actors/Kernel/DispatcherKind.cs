@@ -4,7 +4,7 @@ namespace QuicActors.Kernel;
 public enum DispatcherKind
 {
     /// <summary>
-    /// The default: one dedicated worker thread per core, each with its own run queue. An actor that a turn
+    /// One dedicated worker thread per core, each with its own run queue. An actor that a turn
     /// wakes (by a Tell or a system message) runs next on the same worker, so actors that talk to each other
     /// stay on one core and their mailboxes stay in its cache; an idle worker spins briefly, steals from a
     /// busy one, then parks. The work queued on a worker stuck in one turn for more than 10-20 ms is handed
@@ -13,6 +13,6 @@ public enum DispatcherKind
     /// </summary>
     Workers = 0,
 
-    /// <summary>The .NET thread pool's global queue: every turn may run on any pool thread.</summary>
+    /// <summary>The .NET thread pool's global queue: every turn may run on any pool thread. The default.</summary>
     ThreadPool = 1,
 }

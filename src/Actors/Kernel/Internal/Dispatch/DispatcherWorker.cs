@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace QuicActors.Kernel.Internal.Dispatch;
 
@@ -52,7 +53,12 @@ internal sealed class DispatcherWorker
     /// <summary>The monitor saw this worker in the same turn on two ticks in a row: thieves may take its last cell.</summary>
     public bool IsStuck => _stuck;
 
-    public void Start() => _thread.Start();
+    /// <summary>
+    /// Starts the thread without the starter's execution context: a worker lives for the whole process, and
+    /// the async-locals of whoever created the first actor (a test's log capture, say) must neither stay
+    /// reachable nor be seen by every turn, just as on the thread pool, where turns are queued unsafely.
+    /// </summary>
+    public void Start() => _thread.UnsafeStart();
 
     /// <summary>Called by the monitor only; returns whether the worker has been in one turn since the last call.</summary>
     public bool CheckStuck()
@@ -109,15 +115,22 @@ internal sealed class DispatcherWorker
     private void Run()
     {
         t_current = this;
-        while (true)
-        {
-            var cell = FindWork() ?? SpinThenPark();
-            if (cell is null) continue;
-            // Only this thread writes the counter; the monitor reads it.
-            Volatile.Write(ref _turns, _turns + 1);
-            cell.Execute();
-            Volatile.Write(ref _turns, _turns + 1);
-        }
+        while (true) RunNextTurn();
+    }
+
+    /// <summary>
+    /// Finds and runs one turn. A method of its own so that no stack slot of the endless loop keeps the last
+    /// cell (and its actor and system) reachable while the worker is parked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RunNextTurn()
+    {
+        var cell = FindWork() ?? SpinThenPark();
+        if (cell is null) return;
+        // Only this thread writes the counter; the monitor reads it.
+        Volatile.Write(ref _turns, _turns + 1);
+        cell.Execute();
+        Volatile.Write(ref _turns, _turns + 1);
     }
 
     private ActorCell? FindWork()
@@ -181,6 +194,7 @@ internal sealed class DispatcherWorker
             else _wakeUp.Wait(); // A scheduler woke this worker meanwhile: consume its signal.
             return cell;
         }
+        Queue.ReleaseTaken();
         _wakeUp.Wait();
         return null;
     }

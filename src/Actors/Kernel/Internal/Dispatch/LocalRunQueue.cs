@@ -8,7 +8,8 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// </summary>
 /// <remarks>
 /// Taken slots are cleared by the owner (a thief cannot clear its slot after its CAS: by then the owner may
-/// have reused it), on its next push or take, so a terminated actor does not stay reachable from here. A
+/// have reused it), on its next push or take and before it parks, so a terminated actor does not stay
+/// reachable from here. A
 /// thief that still reads a cleared slot holds a stale head, and its CAS fails.
 /// </remarks>
 internal sealed class LocalRunQueue
@@ -68,6 +69,9 @@ internal sealed class LocalRunQueue
             if (Interlocked.CompareExchange(ref _indexes.Head, head + 1, head) == head) return cell;
         }
     }
+
+    /// <summary>Owner only, before it parks: clears what thieves took since the owner's last operation.</summary>
+    public void ReleaseTaken() => ClearTakenSlots(Volatile.Read(ref _indexes.Head));
 
     /// <summary>Owner only: clears the slots below <paramref name="head"/> (all taken) not cleared yet.</summary>
     private void ClearTakenSlots(long head)

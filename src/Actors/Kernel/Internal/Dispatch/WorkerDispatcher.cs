@@ -28,6 +28,7 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// another worker is started (up to <see cref="MaxWorkers"/>; added workers stay, parked when idle).
 /// </para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like the thread pool it stands in for.")]
 internal sealed class WorkerDispatcher : MailboxDispatcher
 {
     /// <summary>
@@ -55,6 +56,8 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
     private int _spinning;
     private int _parked;
     private int _ticksAllStuck;
+    private int _monitorSleeping;
+    private readonly SemaphoreSlim _monitorWakeUp = new(0);
 
     private WorkerDispatcher(int workers)
     {
@@ -64,7 +67,7 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         _workers = all;
         foreach (var worker in all) worker.Start();
         // A thread of its own rather than a timer: timers run on the thread pool, which blocked user code may starve.
-        new Thread(RunMonitor) { IsBackground = true, Name = "quicactors-worker-monitor" }.Start();
+        new Thread(RunMonitor) { IsBackground = true, Name = "quicactors-worker-monitor" }.UnsafeStart();
     }
 
     public static WorkerDispatcher Shared => s_shared.Value;
@@ -129,7 +132,11 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
 
     public void OnParking() => Interlocked.Increment(ref _parked);
 
-    public void OnUnparked() => Interlocked.Decrement(ref _parked);
+    public void OnUnparked()
+    {
+        Interlocked.Decrement(ref _parked);
+        WakeMonitor();
+    }
 
     private void WakeIfIdle()
     {
@@ -150,13 +157,32 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         return false;
     }
 
+    /// <summary>
+    /// Ticks while some worker is awake; when all are parked there is nothing to watch, and the monitor
+    /// sleeps until a worker is woken (so an idle process stays idle).
+    /// </summary>
     private void RunMonitor()
     {
         while (true)
         {
             Thread.Sleep(MonitorPeriod);
+            if (Volatile.Read(ref _parked) == _workers.Length)
+            {
+                Interlocked.Exchange(ref _monitorSleeping, 1);
+                // Look again after announcing the sleep: a worker woken after this look sees the flag.
+                if (Volatile.Read(ref _parked) == _workers.Length || Interlocked.Exchange(ref _monitorSleeping, 0) == 0)
+                {
+                    _monitorWakeUp.Wait();
+                }
+            }
             CheckWorkers();
         }
+    }
+
+    /// <summary>A parked worker was woken: the monitor, if it sleeps, ticks again.</summary>
+    private void WakeMonitor()
+    {
+        if (Volatile.Read(ref _monitorSleeping) == 1 && Interlocked.Exchange(ref _monitorSleeping, 0) == 1) _monitorWakeUp.Release();
     }
 
     private void CheckWorkers()
