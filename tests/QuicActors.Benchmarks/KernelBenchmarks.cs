@@ -12,6 +12,7 @@ namespace QuicActors.Benchmarks;
 /// <item><c>dispatch &lt;handlers&gt;</c>: as <c>tell</c>, to a <see cref="ReceiveActor"/> with that many typed handlers, each message type in turn (msg/s).</item>
 /// <item><c>spawn</c>: a parent creates a child, watches it, stops it, creates the next on Terminated (actors/s).</item>
 /// <item><c>memory &lt;n&gt;</c>: n idle top-level actors, all started; managed heap delta after a full GC / n (bytes), after a 200-actor warm-up.</item>
+/// <item><c>idle</c>: after a burst of pingpong, the process CPU time per second while nothing happens (cores; the dispatcher must park, not spin).</item>
 /// </list>
 /// </summary>
 internal static class KernelBenchmarks
@@ -28,6 +29,7 @@ internal static class KernelBenchmarks
                 case "--warmup": warmup = Seconds(args, ++i, "--warmup"); break;
                 case "--measure": measure = Seconds(args, ++i, "--measure"); break;
                 case "--throughput": s_settings = s_settings with { Throughput = Int(Arg(args, ++i, "--throughput"), "--throughput") }; break;
+                case "--dispatcher": s_settings = s_settings with { Dispatcher = DispatcherOption(Arg(args, ++i, "--dispatcher")) }; break;
                 default: positional.Add(args[i]); break;
             }
         }
@@ -40,6 +42,7 @@ internal static class KernelBenchmarks
             "dispatch" when positional.Count == 2 => Dispatch(Int(positional[1], "handlers"), timing),
             "spawn" => Spawn(timing),
             "memory" when positional.Count == 2 => Memory(Int(positional[1], "n")),
+            "idle" => Idle(timing),
             _ => Usage($"unknown scenario or wrong arguments: {string.Join(' ', positional)}"),
         };
     }
@@ -50,9 +53,16 @@ internal static class KernelBenchmarks
     private static string Arg(string[] args, int index, string option)
         => index < args.Length ? args[index] : throw new ArgumentException($"{option} needs a value");
 
+    private static DispatcherKind DispatcherOption(string text) => text switch
+    {
+        "workers" => DispatcherKind.Workers,
+        "thread-pool" => DispatcherKind.ThreadPool,
+        _ => throw new ArgumentException($"--dispatcher must be workers or thread-pool, got '{text}'"),
+    };
+
     private static int Usage(string problem)
     {
-        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n>; options --warmup S --measure S --throughput N");
+        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n> | idle; options --warmup S --measure S --throughput N --dispatcher workers|thread-pool");
         return 2;
     }
 
@@ -321,6 +331,35 @@ internal static class KernelBenchmarks
         var after = FullGcHeap();
         GC.KeepAlive(system);
         Result("memory", (after - before) / (double)n, "bytes/actor");
+        return 0;
+    }
+
+    /// <summary>Runs pingpong for the warm-up, stops it, then measures how busy the idle process is.</summary>
+    private static int Idle((TimeSpan Warmup, TimeSpan Measure) timing)
+    {
+        using var system = ActorSystem.Create("idle", s_settings);
+        var pairs = new List<(IActorRef, IActorRef)>();
+        for (var p = 0; p < 2; p++)
+        {
+            var ponger = system.ActorOf(Props.Create(() => new Ponger()));
+            var pinger = system.ActorOf(Props.Create(() => new Pinger()));
+            pinger.Tell(new Serve(ponger, 100), null);
+            pairs.Add((pinger, ponger));
+        }
+        Thread.Sleep(timing.Warmup);
+        foreach (var (pinger, ponger) in pairs)
+        {
+            system.Stop(pinger);
+            system.Stop(ponger);
+        }
+        Thread.Sleep(TimeSpan.FromMilliseconds(200));
+        using var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        Thread.Sleep(timing.Measure);
+        process.Refresh();
+        var cores = (process.TotalProcessorTime - cpuStart).TotalSeconds / clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT idle {cores * 1000:F1} millicores"));
         return 0;
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the kernel benchmark set several times, each scenario in a fresh process, and prints the median of
 # every RESULT (and of the CPU-normalised INFO figures, which are steadier on a shared machine).
-# Usage: tests/QuicActors.Benchmarks/run-kernel.sh [runs=5] [extra options, e.g. --warmup 2 --measure 4]
+# Usage: tests/QuicActors.Benchmarks/run-kernel.sh [runs=5] [extra options, e.g. --warmup 2 --measure 4, --dispatcher thread-pool]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-5}"

@@ -7,6 +7,7 @@ public sealed record ActorSystemSettings
 {
     private readonly int _throughput = 30;
     private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(10);
+    private readonly DispatcherKind _dispatcher = DispatcherKind.ThreadPool;
 
     /// <summary>The defaults.</summary>
     public static ActorSystemSettings Default { get; } = new();
@@ -20,6 +21,18 @@ public sealed record ActorSystemSettings
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(Throughput));
             _throughput = value;
+        }
+    }
+
+    /// <summary>Which threads run actors' turns unless their <see cref="Props.Dispatcher"/> says otherwise (default <see cref="DispatcherKind.ThreadPool"/>; <see cref="DispatcherKind.Workers"/> is faster, see its remarks).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="DispatcherKind"/>.</exception>
+    public DispatcherKind Dispatcher
+    {
+        get => _dispatcher;
+        init
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(Dispatcher), value, "Unknown dispatcher kind.");
+            _dispatcher = value;
         }
     }
 

@@ -14,6 +14,11 @@ public sealed record Props(Type ActorType, Func<ActorBase> Factory)
     /// </summary>
     public int? Throughput { get; init; }
 
+    /// <summary>
+    /// Which threads run the actor's turns; <see langword="null"/> takes <see cref="ActorSystemSettings.Dispatcher"/>.
+    /// </summary>
+    public DispatcherKind? Dispatcher { get; init; }
+
     /// <summary>Overrides the actor's own <see cref="ActorBase.SupervisorStrategy"/> for its children.</summary>
     public SupervisorStrategy? SupervisorStrategy { get; init; }
 
@@ -33,6 +38,14 @@ public sealed record Props(Type ActorType, Func<ActorBase> Factory)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(throughput, 1);
         return this with { Throughput = throughput };
+    }
+
+    /// <summary>A copy that runs on <paramref name="dispatcher"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dispatcher"/> is not a defined <see cref="DispatcherKind"/>.</exception>
+    public Props WithDispatcher(DispatcherKind dispatcher)
+    {
+        if (!Enum.IsDefined(dispatcher)) throw new ArgumentOutOfRangeException(nameof(dispatcher), dispatcher, "Unknown dispatcher kind.");
+        return this with { Dispatcher = dispatcher };
     }
 
     /// <summary>A copy whose children are supervised by <paramref name="strategy"/>.</summary>

@@ -1,3 +1,5 @@
+using QuicActors.Kernel;
+
 namespace QuicActors.Configuration;
 
 /// <summary>
@@ -16,6 +18,9 @@ public sealed record KernelConfig(
     bool LogDeadLettersDuringShutdown,
     TimeSpan GracefulStopTimeout) : IConfigSettings<KernelConfig>
 {
+    /// <summary>Which threads run actors' turns (<c>dispatcher</c>: <c>workers</c> or <c>thread-pool</c>).</summary>
+    public DispatcherKind Dispatcher { get; init; } = DispatcherKind.ThreadPool;
+
     /// <inheritdoc />
     public static string SectionPath => "quic-actors.actor";
 
@@ -28,7 +33,10 @@ public sealed record KernelConfig(
             section.PositiveDuration("ask-timeout"),
             section.Boolean("log-dead-letters"),
             section.Boolean("log-dead-letters-during-shutdown"),
-            section.PositiveDuration("graceful-stop-timeout"));
+            section.PositiveDuration("graceful-stop-timeout"))
+        {
+            Dispatcher = section.Enum<DispatcherKind>("dispatcher"),
+        };
     }
 
     /// <summary>Binds from a resolved configuration (usually <see cref="ConfigFactory.Load(string?, ConfigResolveOptions?, ConfigParseOptions?)"/>).</summary>

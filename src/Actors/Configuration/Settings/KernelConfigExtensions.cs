@@ -15,6 +15,7 @@ public static class KernelConfigExtensions
         return (baseSettings ?? ActorSystemSettings.Default) with
         {
             Throughput = config.Throughput,
+            Dispatcher = config.Dispatcher,
             DefaultAskTimeout = config.AskTimeout,
             LogDeadLetters = config.LogDeadLetters,
             LogDeadLettersDuringShutdown = config.LogDeadLettersDuringShutdown,

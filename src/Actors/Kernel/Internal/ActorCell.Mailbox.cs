@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using QuicActors.Kernel.Internal.Dispatch;
 
 namespace QuicActors.Kernel.Internal;
 
@@ -8,6 +9,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private const int StatusClosed = 2;
 
     private readonly int _throughput;
+    private readonly MailboxDispatcher _dispatcher;
     private int _status;
     private MailboxQueue? _mailbox;
     private SystemMessage? _systemHead;
@@ -59,7 +61,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             var previous = Interlocked.CompareExchange(ref _status, StatusScheduled, 0);
             if (previous == 0)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                _dispatcher.Schedule(this);
                 return;
             }
             status = previous;
@@ -67,24 +69,33 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     }
 
     /// <summary>One turn: all system messages, then up to throughput user messages, re-checking system messages after each.</summary>
+    /// <remarks>
+    /// When the mailbox runs dry and its worker has nothing else to run, the dispatcher may keep the turn
+    /// open a few microseconds for the next message (<see cref="MailboxDispatcher.AwaitWork"/>): a sender that
+    /// keeps up then finds the actor still scheduled and pays no wake-up.
+    /// </remarks>
     public void Execute()
     {
         var previous = t_current;
         t_current = this;
         try
         {
-            ProcessSystemMessages();
-            if (CanProcessUserMessages)
+            do
             {
-                var left = _throughput;
-                while (InvokeUserMessages(ref left))
+                ProcessSystemMessages();
+                if (CanProcessUserMessages)
                 {
+                    var left = _throughput;
+                    while (InvokeUserMessages(ref left))
+                    {
+                        ClearCurrentMessage();
+                        ProcessSystemMessages();
+                        if (left == 0 || !CanProcessUserMessages) break;
+                    }
                     ClearCurrentMessage();
-                    ProcessSystemMessages();
-                    if (left == 0 || !CanProcessUserMessages) break;
                 }
-                ClearCurrentMessage();
             }
+            while ((Volatile.Read(ref _status) & StatusClosed) == 0 && !HasWorkToDo && _dispatcher.AwaitWork(this));
         }
         finally
         {
@@ -95,7 +106,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         // on the status word that every producer reads on each Tell, pulling that cache line away from them.
         if ((Volatile.Read(ref _status) & StatusClosed) == 0 && HasWorkToDo)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            _dispatcher.Schedule(this);
             return;
         }
         Interlocked.And(ref _status, ~StatusScheduled);
@@ -137,7 +148,8 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
-    private bool HasWorkToDo => HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages);
+    /// <summary>System messages wait, or user messages the actor may process now.</summary>
+    internal bool HasWorkToDo => HasPendingSystemMessages || (CanProcessUserMessages && HasUserMessages);
 
     private bool HasPendingSystemMessages => Volatile.Read(ref _systemHead) is { } head && head is not ClosedQueueMarker;
 

@@ -1,3 +1,5 @@
+using QuicActors.Kernel.Internal.Dispatch;
+
 namespace QuicActors.Kernel.Internal;
 
 /// <summary>
@@ -36,6 +38,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         _props = props;
         _uid = uid;
         _throughput = props.Throughput ?? system.Settings.Throughput;
+        _dispatcher = MailboxDispatcher.For(props.Dispatcher ?? system.Settings.Dispatcher);
     }
 
     /// <summary>The cell whose messages the current thread is processing, if any.</summary>
