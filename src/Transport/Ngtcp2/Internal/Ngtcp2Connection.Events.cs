@@ -173,7 +173,11 @@ internal sealed partial class Ngtcp2Connection
         if (_close is not null) return;
         _close = close;
         var error = QuicTransportException.ConnectionClosed(close, "continue");
-        foreach (var w in _bidiWaiters.Concat(_uniWaiters)) w.Completion.TrySetException(error);
+        foreach (var w in _bidiWaiters.Concat(_uniWaiters))
+        {
+            w.Registration.Unregister();
+            w.Completion.TrySetException(error);
+        }
         _bidiWaiters.Clear();
         _uniWaiters.Clear();
         foreach (var s in _streams.Values) FailWrites(s, error);
@@ -468,7 +472,9 @@ internal sealed partial class Ngtcp2Connection
         while (waiters.Count > 0 && TryOpenLocked(direction, out var id))
         {
             var w = waiters.Dequeue();
-            w.Registration.Dispose();
+            // Never Dispose under the lock: Dispose waits for a cancellation callback that is running, and that
+            // callback waits for this lock (the loop thread hung in SpinWait this way in the churn benchmark).
+            w.Registration.Unregister();
             if (!w.Completion.TrySetResult(id))
             {
                 // Cancelled at the same moment: the stream exists now, so hand it to the next waiter instead.
