@@ -48,12 +48,11 @@ public sealed class StreamDatagramTests(ITestOutputHelper output) : QuicActors.T
         Assert.False(QuarterStreamId.CanCarryDatagrams(QuicStreamId.Create(QuicConnectionRole.Client, StreamDirection.Unidirectional, 3)));
     }
 
-    [Fact]
-    public async Task Datagrams_flow_both_ways_a_too_small_buffer_leaves_the_datagram_queued_and_a_local_stop_sending_ends_reading()
+    /// <summary>Both ends with datagram flows; the client opens a stream and the server's handler holds it until <paramref name="release"/>.</summary>
+    private async Task<(PublicationHost Host, StreamHandle Client, StreamHandle Server)> StartWithHeldStreamAsync(Task release)
     {
         var serverHandle = new TaskCompletionSource<StreamHandle>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await PublicationHost.StartAsync(
+        var host = await PublicationHost.StartAsync(
             Sys,
             VirtualTime!,
             new ConnectionActorSettings
@@ -62,14 +61,21 @@ public sealed class StreamDatagramTests(ITestOutputHelper output) : QuicActors.T
                 StreamHandler = async (stream, _) =>
                 {
                     serverHandle.SetResult(stream);
-                    await release.Task;
+                    await release;
                 },
             },
             new ConnectionActorSettings { DatagramFlows = true });
-
         var client = await host.OpenAsync();
         await client.WriteAsync("open"u8.ToArray()).WaitAsync(Wait);
-        var server = await serverHandle.Task.WaitAsync(Wait);
+        return (host, client, await serverHandle.Task.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task Datagrams_flow_both_ways_a_too_small_buffer_leaves_the_datagram_queued_and_a_local_stop_sending_ends_reading()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (host, client, server) = await StartWithHeldStreamAsync(release.Task);
+        await using var hostScope = host;
         Assert.True(await client.SendDatagramAsync("hello datagram"u8.ToArray()).WaitAsync(Wait));
         Assert.True(await client.SendDatagramAsync(ReadOnlyMemory<byte>.Empty).WaitAsync(Wait));
 
@@ -97,25 +103,9 @@ public sealed class StreamDatagramTests(ITestOutputHelper output) : QuicActors.T
     [Fact]
     public async Task A_connection_closing_with_flows_open_removes_each_flow_once_on_both_sides()
     {
-        var serverHandle = new TaskCompletionSource<StreamHandle>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await PublicationHost.StartAsync(
-            Sys,
-            VirtualTime!,
-            new ConnectionActorSettings
-            {
-                DatagramFlows = true,
-                StreamHandler = async (stream, _) =>
-                {
-                    serverHandle.SetResult(stream);
-                    await release.Task;
-                },
-            },
-            new ConnectionActorSettings { DatagramFlows = true });
-
-        var client = await host.OpenAsync();
-        await client.WriteAsync("open"u8.ToArray()).WaitAsync(Wait);
-        await serverHandle.Task.WaitAsync(Wait);
+        var (host, client, _) = await StartWithHeldStreamAsync(release.Task);
+        await using var hostScope = host;
         Assert.True(await client.SendDatagramAsync("flow"u8.ToArray()).WaitAsync(Wait));
         await PublicationHost.AwaitDatagramsAsync(host.ServerActor, s => s.Delivered == 1 && s.ActiveFlows == 1);
 
