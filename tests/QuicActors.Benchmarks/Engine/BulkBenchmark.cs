@@ -22,10 +22,8 @@ internal static class BulkBenchmark
     public static async Task<double> MeasureAsync(EngineSetup setup, BenchmarkOptions options)
     {
         var transport = new QuicTransportParameters();
-        await using var listener = await setup.Server.ListenAsync(setup.ListenerOptions(transport));
-        var connecting = setup.Client.ConnectAsync(setup.ClientOptions(listener.LocalEndPoint, transport)).AsTask();
-        await using var server = await listener.AcceptConnectionAsync();
-        await using var client = await connecting;
+        await using var pair = await setup.ConnectAsync(transport);
+        var (server, client) = (pair.Server, pair.Client);
 
         long received = 0;
         var serverLoop = Task.Run(async () =>

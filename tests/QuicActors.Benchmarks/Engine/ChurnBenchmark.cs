@@ -30,10 +30,8 @@ internal static class ChurnBenchmark
     public static async Task<(double Rate, long Total)> MeasureWithTotalAsync(EngineSetup setup, BenchmarkOptions options)
     {
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = Math.Max(100, options.Concurrency) };
-        await using var listener = await setup.Server.ListenAsync(setup.ListenerOptions(limits));
-        var connecting = setup.Client.ConnectAsync(setup.ClientOptions(listener.LocalEndPoint, limits)).AsTask();
-        await using var server = await listener.AcceptConnectionAsync();
-        await using var client = await connecting;
+        await using var pair = await setup.ConnectAsync(limits);
+        var (server, client) = (pair.Server, pair.Client);
         // ngtcp2 reports FIN acknowledgements although it does not declare AcknowledgementEvents (it cannot report a
         // RESET_STREAM's acknowledgement promptly): releasing before the echo's FIN is acknowledged would reset it.
         var acks = setup.Server.Capabilities.HasFlag(EngineCapabilities.AcknowledgementEvents) || setup.Server.Name == "ngtcp2";

@@ -49,9 +49,29 @@ internal sealed record EngineSetup(
             (server, transport) => new QuicClientOptions { RemoteEndPoint = server, ServerName = SelfSignedCertificate.SubjectName, ApplicationProtocols = [Alpn], TrustedCertificates = [certificate], Transport = transport });
     }
 
+    /// <summary>Listens on the server engine, connects the client engine to it with <paramref name="transport"/> on both sides, and accepts.</summary>
+    public async Task<ConnectedPair> ConnectAsync(QuicTransportParameters transport)
+    {
+        var listener = await Server.ListenAsync(ListenerOptions(transport));
+        var connecting = Client.ConnectAsync(ClientOptions(listener.LocalEndPoint, transport)).AsTask();
+        var server = await listener.AcceptConnectionAsync();
+        return new ConnectedPair(listener, server, await connecting);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
         if (!ReferenceEquals(Server, Client)) await Client.DisposeAsync();
+    }
+}
+
+/// <summary>A listener and the two ends of one connection through it; disposed client first, listener last.</summary>
+internal sealed record ConnectedPair(IQuicEngineListener Listener, IQuicEngineConnection Server, IQuicEngineConnection Client) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        await Server.DisposeAsync();
+        await Listener.DisposeAsync();
     }
 }

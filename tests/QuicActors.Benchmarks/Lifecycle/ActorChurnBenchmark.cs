@@ -20,10 +20,8 @@ internal static class ActorChurnBenchmark
     {
         var limit = Math.Max(100, options.Concurrency);
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = limit };
-        await using var listener = await setup.Server.ListenAsync(setup.ListenerOptions(limits));
-        var connecting = setup.Client.ConnectAsync(setup.ClientOptions(listener.LocalEndPoint, limits)).AsTask();
-        await using var server = await listener.AcceptConnectionAsync();
-        await using var client = await connecting;
+        await using var pair = await setup.ConnectAsync(limits);
+        var (server, client) = (pair.Server, pair.Client);
         using var system = ActorSystem.Create("lifecycle-churn");
         var serverActor = system.ActorOf(ConnectionActor.Props(server, new ConnectionActorSettings
         {

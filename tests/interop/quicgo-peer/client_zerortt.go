@@ -53,17 +53,9 @@ func (c *notifyingSessionCache) Put(key string, cs *tls.ClientSessionState) {
 // fails the early streams with Err0RTTRejected and the request is repeated
 // on the 1-RTT connection, as an application must.
 func runZeroRTT(ctx context.Context, o *clientOptions, tlsConf *tls.Config) (err error) {
-	cache := newNotifyingSessionCache(o.forceEarly)
-	tlsConf.ClientSessionCache = cache
-
-	if err := obtainTicket(ctx, o, tlsConf, cache); err != nil {
-		return err
-	}
-
-	confirmation := newHandshakeConfirmation()
-	conn, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
+	conn, confirmation, err := dialResumed(ctx, o, tlsConf)
 	if err != nil {
-		return fmt.Errorf("resumed connection to %s: %w", o.connect, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -133,6 +125,23 @@ func pingOn(ctx context.Context, conn quic.Connection, sync bool) ([]byte, error
 		return nil, fmt.Errorf("stream %d: read: %w", str.StreamID(), err)
 	}
 	return reply, nil
+}
+
+// dialResumed obtains a session ticket with one full connection, then resumes
+// with DialAddrEarly, so streams opened before the handshake completes go out
+// as 0-RTT when the ticket allows it.
+func dialResumed(ctx context.Context, o *clientOptions, tlsConf *tls.Config) (quic.EarlyConnection, *handshakeConfirmation, error) {
+	cache := newNotifyingSessionCache(o.forceEarly)
+	tlsConf.ClientSessionCache = cache
+	if err := obtainTicket(ctx, o, tlsConf, cache); err != nil {
+		return nil, nil, err
+	}
+	confirmation := newHandshakeConfirmation()
+	conn, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
+	if err != nil {
+		return nil, nil, fmt.Errorf("resumed connection to %s: %w", o.connect, err)
+	}
+	return conn, confirmation, nil
 }
 
 // obtainTicket runs one full connection (an echo) and waits until cache holds

@@ -30,15 +30,9 @@ const defaultStaleAbortCode = 42
 // of the RESET_STREAM that ended it, or that nothing came within
 // --read-deadline.
 func runZeroRTTStaleAborts(ctx context.Context, o *clientOptions, tlsConf *tls.Config) (err error) {
-	cache := newNotifyingSessionCache(o.forceEarly)
-	tlsConf.ClientSessionCache = cache
-	if err := obtainTicket(ctx, o, tlsConf, cache); err != nil {
-		return err
-	}
-	confirmation := newHandshakeConfirmation()
-	conn, err := quic.DialAddrEarlyContext(ctx, o.connect, tlsConf, o.quicConfig(confirmation))
+	conn, confirmation, err := dialResumed(ctx, o, tlsConf)
 	if err != nil {
-		return fmt.Errorf("resumed connection to %s: %w", o.connect, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
