@@ -222,14 +222,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             read.Completion.TrySetResult(0);
         }
-        else if (command is WriteCommand { Origin.SendAbort: { } aborted })
-        {
-            // Issued before the handle learned of the abort that ended the stream: that abort is the answer.
-            command.Fail(aborted);
-        }
         else
         {
-            command.Fail(new InvalidOperationException($"Stream {command.Stamp.StreamId} has ended."));
+            command.FailStreamEnded();
         }
     }
 

@@ -11,8 +11,11 @@ internal interface IStreamCommand : IDeadLetterAware
     /// <summary>Fails the command's caller, if it waits for an answer.</summary>
     void Fail(Exception exception);
 
-    /// <summary>The stream actor stopped while the command was on its way: the caller must not wait forever.</summary>
-    void IDeadLetterAware.OnDeadLetter() => Fail(new InvalidOperationException($"Stream {Stamp.StreamId} had ended when the command reached it."));
+    /// <summary>The stream had ended when the command reached it: the caller learns so rather than waiting forever.</summary>
+    void FailStreamEnded() => Fail(new InvalidOperationException($"Stream {Stamp.StreamId} had ended when the command reached it."));
+
+    /// <summary>The stream actor stopped while the command was on its way.</summary>
+    void IDeadLetterAware.OnDeadLetter() => FailStreamEnded();
 }
 
 /// <summary>Read into <see cref="Buffer"/>; answered with the byte count (0 at EOF).</summary>
@@ -34,7 +37,7 @@ internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte
     /// (the reset acknowledged, the receive half done): the caller learns the abort that ended the send half, which its
     /// handle knows by then, rather than only that the stream had ended.
     /// </summary>
-    void IDeadLetterAware.OnDeadLetter() =>
+    public void FailStreamEnded() =>
         Fail(Origin?.SendAbort ?? (Exception)new InvalidOperationException($"Stream {Stamp.StreamId} had ended when the command reached it."));
 }
 
