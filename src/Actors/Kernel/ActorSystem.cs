@@ -120,7 +120,7 @@ public sealed class ActorSystem : IDisposable
     {
         if (message is DeadLetter) return;
         (message as IDeadLetterAware)?.OnDeadLetter();
-        if (Settings.LogDeadLetters && (Volatile.Read(ref _terminating) == 0 || Settings.LogDeadLettersDuringShutdown))
+        if (Settings.LogDeadLetters && message is not IDeadLetterSuppression && (Volatile.Read(ref _terminating) == 0 || Settings.LogDeadLettersDuringShutdown))
         {
             Log.Information("Message {MessageType:l} from {Sender:l} to {Recipient:l} was not delivered (dead letter)",
                 message.GetType().FullName, sender?.Path.ToString() ?? "NoSender", recipient.Path.ToString());

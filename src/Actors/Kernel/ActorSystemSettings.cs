@@ -7,7 +7,7 @@ public sealed record ActorSystemSettings
 {
     private readonly int _throughput = 30;
     private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(10);
-    private readonly DispatcherKind _dispatcher = DispatcherKind.ThreadPool;
+    private readonly DispatcherKind _dispatcher = DispatcherKind.Workers;
 
     /// <summary>The defaults.</summary>
     public static ActorSystemSettings Default { get; } = new();
@@ -24,7 +24,7 @@ public sealed record ActorSystemSettings
         }
     }
 
-    /// <summary>Which threads run actors' turns unless their <see cref="Props.Dispatcher"/> says otherwise (default <see cref="DispatcherKind.ThreadPool"/>; <see cref="DispatcherKind.Workers"/> is faster, see its remarks).</summary>
+    /// <summary>Which threads run actors' turns unless their <see cref="Props.Dispatcher"/> says otherwise (default <see cref="DispatcherKind.Workers"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="DispatcherKind"/>.</exception>
     public DispatcherKind Dispatcher
     {

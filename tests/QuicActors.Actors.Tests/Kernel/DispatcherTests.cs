@@ -133,9 +133,10 @@ public sealed class DispatcherTests(ITestOutputHelper output) : TestKit(output)
     }
 
     [Fact]
-    public void The_default_dispatcher_is_the_thread_pool()
+    public void The_default_dispatcher_is_the_workers()
     {
-        Assert.Equal(DispatcherKind.ThreadPool, ActorSystemSettings.Default.Dispatcher);
+        Assert.Equal(DispatcherKind.Workers, ActorSystemSettings.Default.Dispatcher);
+        Assert.Equal(DispatcherKind.Workers, new ActorSystemSettings().Dispatcher);
         Assert.Null(Props.Create<Answerer>().Dispatcher);
     }
 
@@ -161,6 +162,6 @@ public sealed class DispatcherTests(ITestOutputHelper output) : TestKit(output)
     }
 
     [Fact]
-    public void Reference_conf_selects_the_thread_pool()
-        => Assert.Equal(DispatcherKind.ThreadPool, KernelConfig.From(ConfigFactory.Reference(ConfigResolveOptions.NoEnvironment)).Dispatcher);
+    public void Reference_conf_selects_the_workers()
+        => Assert.Equal(DispatcherKind.Workers, KernelConfig.From(ConfigFactory.Reference(ConfigResolveOptions.NoEnvironment)).Dispatcher);
 }

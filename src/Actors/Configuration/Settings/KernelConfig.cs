@@ -19,7 +19,7 @@ public sealed record KernelConfig(
     TimeSpan GracefulStopTimeout) : IConfigSettings<KernelConfig>
 {
     /// <summary>Which threads run actors' turns (<c>dispatcher</c>: <c>workers</c> or <c>thread-pool</c>).</summary>
-    public DispatcherKind Dispatcher { get; init; } = DispatcherKind.ThreadPool;
+    public DispatcherKind Dispatcher { get; init; } = DispatcherKind.Workers;
 
     /// <inheritdoc />
     public static string SectionPath => "quic-actors.actor";

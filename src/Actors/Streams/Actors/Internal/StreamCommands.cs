@@ -49,8 +49,11 @@ internal sealed record AbortCommand(StreamHandleStamp Stamp, StreamAbortDirectio
     }
 }
 
-/// <summary>The application is done with the stream (handler returned or handle disposed): the linger policy takes over.</summary>
-internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand
+/// <summary>
+/// The application is done with the stream (handler returned or handle disposed): the linger policy takes over. It races with
+/// the stream actor stopping on its own once both halves are terminal, so finding the actor gone is expected (not logged).
+/// </summary>
+internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand, IDeadLetterSuppression
 {
     public void Fail(Exception exception)
     {
