@@ -1,5 +1,6 @@
 namespace QuicActors.Actors.Tests.Kernel;
 
+using System.Collections.Concurrent;
 using QuicActors.Configuration;
 using QuicActors.Kernel;
 using QuicActors.TestKit;
@@ -130,6 +131,44 @@ public sealed class DispatcherTests(ITestOutputHelper output) : TestKit(output)
             waiter.Tell("go", null);
             probe.ExpectMsg("answered", Dilated(TimeSpan.FromSeconds(20)));
         }
+    }
+
+    /// <summary>Burns about 2 ms of CPU per message and tells itself again, noting the threads it ran on, until two threads were seen or time is up.</summary>
+    private sealed class Grinder(ConcurrentDictionary<int, bool> threads, IActorRef probe) : ReceiveActor
+    {
+        protected override void PreStart() => Receive<DateTime>(until =>
+        {
+            threads.TryAdd(Environment.CurrentManagedThreadId, true);
+            var spin = System.Diagnostics.Stopwatch.StartNew();
+            while (spin.Elapsed < TimeSpan.FromMilliseconds(2)) Thread.SpinWait(100);
+            if (threads.Count >= 2 || DateTime.UtcNow > until) probe.Tell("done");
+            else Self.Tell(until, Self);
+        });
+    }
+
+    /// <summary>Starts two grinders from one turn: both land on this turn's worker, two cells in its queue.</summary>
+    private sealed class Kicker(Props grinder) : ReceiveActor
+    {
+        protected override void PreStart() => Receive<DateTime>(until =>
+        {
+            Context.ActorOf(grinder).Tell(until, Self);
+            Context.ActorOf(grinder).Tell(until, Self);
+        });
+    }
+
+    [SkippableFact]
+    public void Two_busy_actors_started_by_one_turn_are_shared_with_an_idle_worker()
+    {
+        // Two queued cells are not stolen at once (they could be the two partners of a conversation); the monitor lets
+        // an idle worker take one when the turns are long, as these 2 ms ones are (throughput 1: a turn per message).
+        Skip.If(Environment.ProcessorCount < 2, "needs two workers, i.e. two cores");
+        var threads = new ConcurrentDictionary<int, bool>();
+        var probe = CreateTestProbe();
+        var grinder = Props.Create(() => new Grinder(threads, probe.Ref)).WithDispatcher(DispatcherKind.Workers).WithThroughput(1);
+        var kicker = ActorOf(Props.Create(() => new Kicker(grinder)).WithDispatcher(DispatcherKind.Workers));
+        kicker.Tell(DateTime.UtcNow + Dilated(TimeSpan.FromSeconds(3)), null);
+        probe.ReceiveN(2, Dilated(TimeSpan.FromSeconds(10)));
+        Assert.True(threads.Count >= 2, $"the two grinders ran on {threads.Count} thread(s) only");
     }
 
     [Fact]

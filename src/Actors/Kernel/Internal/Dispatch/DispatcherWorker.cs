@@ -11,8 +11,22 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like the thread pool it stands in for.")]
 internal sealed class DispatcherWorker
 {
+    /// <summary>
+    /// A thief takes from a worker's queue only when it holds at least this many cells (unless the worker is stuck or
+    /// shareable). One conversation occupies up to two: the partner that the running turn woke, and the running actor,
+    /// requeued at the end of its turn with messages left. Taking either would split the pair across cores, where every
+    /// message then moves a cache line; the third cell belongs to another conversation.
+    /// </summary>
+    public const int MinCellsToSteal = 3;
+
     /// <summary>Every 61st turn looks at the global queue first, so a busy local queue cannot starve it.</summary>
     private const int GlobalQueueInterval = 61;
+
+    /// <summary>
+    /// Fewer turns than this between two monitor ticks (10 ms) while two cells wait: the turns are long (over about 100 µs
+    /// on average), so the cells are not a conversation trading messages every microsecond, and an idle worker may take one.
+    /// </summary>
+    private const long MaxTurnsPerTickToShare = 100;
 
     [ThreadStatic] private static DispatcherWorker? t_current;
 
@@ -24,6 +38,7 @@ internal sealed class DispatcherWorker
     private int _turnsSinceGlobal;
     private long _monitorTurns;
     private volatile bool _stuck;
+    private volatile bool _shareable;
     private long _awaitTicks = WorkerDispatcher.MaxSpinTicks / 4;
     private long _spinTicks = WorkerDispatcher.MaxSpinTicks / 4;
 
@@ -60,14 +75,30 @@ internal sealed class DispatcherWorker
     /// </summary>
     public void Start() => _thread.UnsafeStart();
 
-    /// <summary>Called by the monitor only; returns whether the worker has been in one turn since the last call.</summary>
-    public bool CheckStuck()
+    /// <summary>What the monitor saw of a worker between two ticks.</summary>
+    public enum Observation
+    {
+        /// <summary>Nothing to act on.</summary>
+        Normal,
+
+        /// <summary>In one turn since the last tick: thieves may take its last cell, and its queue goes to the global queue.</summary>
+        Stuck,
+
+        /// <summary>Few, long turns while two or more cells wait: thieves may take one (see <see cref="MinCellsToSteal"/>).</summary>
+        Shareable,
+    }
+
+    /// <summary>Called by the monitor only, once per tick.</summary>
+    public Observation Observe()
     {
         var turns = Turns;
         var stuck = (turns & 1) != 0 && turns == _monitorTurns;
+        // Each turn counts twice (start and end).
+        var shareable = !stuck && turns - _monitorTurns < 2 * MaxTurnsPerTickToShare && Queue.Count >= 2;
         _monitorTurns = turns;
         _stuck = stuck;
-        return stuck;
+        _shareable = shareable;
+        return stuck ? Observation.Stuck : shareable ? Observation.Shareable : Observation.Normal;
     }
 
     /// <summary>Wakes the worker if it is parked; false if it was not.</summary>
@@ -79,12 +110,15 @@ internal sealed class DispatcherWorker
         return true;
     }
 
-    /// <summary>Takes a cell for a thief: any cell if there are several or the worker is stuck; else none.</summary>
-    /// <remarks>
-    /// A single queued cell is usually the partner the running turn just woke, and the owner runs it within
-    /// a microsecond; stealing it would split a conversation across cores.
-    /// </remarks>
-    public ActorCell? TrySteal() => Queue.Count >= 2 || _stuck ? Queue.TryTake() : null;
+    /// <summary>
+    /// Takes a cell for a thief: the oldest if <see cref="MinCellsToSteal"/> or more are queued, if the worker is stuck,
+    /// or if two are queued and the monitor found its turns long; else none.
+    /// </summary>
+    public ActorCell? TrySteal()
+    {
+        var count = Queue.Count;
+        return count >= MinCellsToSteal || (count > 0 && _stuck) || (count >= 2 && _shareable) ? Queue.TryTake() : null;
+    }
 
     /// <summary>
     /// Keeps the turn of <paramref name="cell"/> open while this worker has nothing else queued, polling its
@@ -136,7 +170,9 @@ internal sealed class DispatcherWorker
     private ActorCell? FindWork()
     {
         ActorCell? cell;
-        if (++_turnsSinceGlobal >= GlobalQueueInterval)
+        // Skipped while another worker is idle: that one takes the global work, so it does not land next to
+        // this worker's conversations (which it could not hand on without splitting one).
+        if (++_turnsSinceGlobal >= GlobalQueueInterval && !_dispatcher.HasIdleWorker)
         {
             _turnsSinceGlobal = 0;
             if ((cell = _dispatcher.TryTakeGlobal()) is not null) return cell;

@@ -34,13 +34,13 @@ internal sealed class LocalRunQueue
 
     /// <summary>Appends <paramref name="cell"/>; owner only. False when the ring is full.</summary>
     /// <param name="cell">The cell to queue.</param>
-    /// <param name="wasEmpty">Whether the ring was empty before, i.e. the owner will run this cell next.</param>
-    public bool TryPush(ActorCell cell, out bool wasEmpty)
+    /// <param name="queuedBefore">Cells queued before this one (0: the owner runs this cell next).</param>
+    public bool TryPush(ActorCell cell, out int queuedBefore)
     {
         var tail = _indexes.Tail;
         var head = Volatile.Read(ref _indexes.Head);
-        wasEmpty = tail == head;
-        if (tail - head >= Capacity) return false;
+        queuedBefore = (int)(tail - head);
+        if (queuedBefore >= Capacity) return false;
         ClearTakenSlots(head);
         _cells[tail & Mask] = cell;
         // Release: a taker that sees the new tail sees the cell.

@@ -77,9 +77,11 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         var worker = DispatcherWorker.Current;
         if (worker is not null && worker.Dispatcher == this)
         {
-            if (worker.Queue.TryPush(cell, out var wasEmpty))
+            if (worker.Queue.TryPush(cell, out var queuedBefore))
             {
-                if (wasEmpty) return;
+                // Nothing a thief may take yet (see DispatcherWorker.MinCellsToSteal): the worker runs them itself, and
+                // waking an idle worker for them would cost a wake-up per turn only to let it park again.
+                if (queuedBefore + 1 < DispatcherWorker.MinCellsToSteal) return;
                 // The push was a plain store: fence it before reading the idle counts.
                 Interlocked.MemoryBarrier();
                 WakeIfIdle();
@@ -94,6 +96,12 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         => DispatcherWorker.Current is { } worker && worker.Dispatcher == this && worker.AwaitWork(cell);
 
     public bool HasGlobalWork => !_global.IsEmpty;
+
+    /// <summary>
+    /// Some worker spins or is parked. Work queued on the global queue then goes to it (the enqueue woke it, or a
+    /// spinner finds it), so busy workers need not take it and split the conversations they run.
+    /// </summary>
+    public bool HasIdleWorker => Volatile.Read(ref _spinning) != 0 || Volatile.Read(ref _parked) != 0;
 
     public ActorCell? TryTakeGlobal() => !_global.IsEmpty && _global.TryDequeue(out var cell) ? cell : null;
 
@@ -189,9 +197,12 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
     {
         var workers = _workers;
         var stuck = 0;
+        var shareable = false;
         foreach (var worker in workers)
         {
-            if (!worker.CheckStuck()) continue;
+            var state = worker.Observe();
+            if (state == DispatcherWorker.Observation.Shareable) shareable = true;
+            if (state != DispatcherWorker.Observation.Stuck) continue;
             stuck++;
             // What a stuck worker holds goes to the global queue, which every other worker looks at, even one
             // kept busy by its own queue (every 61st turn), and an idle one is woken for it.
@@ -200,15 +211,11 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
         if (stuck == 0 || _global.IsEmpty)
         {
             _ticksAllStuck = 0;
+            // A worker with long turns and another cell waiting: an idle worker may take that cell now.
+            if (shareable && Volatile.Read(ref _parked) > 0) UnparkOne(workers);
             return;
         }
-        if (Volatile.Read(ref _parked) > 0)
-        {
-            foreach (var worker in workers)
-            {
-                if (worker.TryUnpark()) return;
-            }
-        }
+        if (Volatile.Read(ref _parked) > 0 && UnparkOne(workers)) return;
         // Several ticks in a row: long CPU-bound turns should not add threads as readily as blocked ones.
         _ticksAllStuck = stuck == workers.Length ? _ticksAllStuck + 1 : 0;
         if (_ticksAllStuck >= TicksAllStuckBeforeAddingWorker)
@@ -216,6 +223,15 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
             _ticksAllStuck = 0;
             AddWorker(workers);
         }
+    }
+
+    private static bool UnparkOne(DispatcherWorker[] workers)
+    {
+        foreach (var worker in workers)
+        {
+            if (worker.TryUnpark()) return true;
+        }
+        return false;
     }
 
     private void AddWorker(DispatcherWorker[] seen)
