@@ -28,6 +28,13 @@ internal sealed class DispatcherWorker
     /// </summary>
     private const long MaxTurnsPerTickToShare = 100;
 
+    /// <summary>
+    /// Ticks in a row with long turns before the worker is shareable: on a machine with more runnable threads than cores
+    /// the worker's thread is often preempted for a whole tick, which looks like one long turn but is not a reason to
+    /// split the conversation it runs.
+    /// </summary>
+    private const int TicksOfLongTurnsToShare = 2;
+
     [ThreadStatic] private static DispatcherWorker? t_current;
 
     private readonly WorkerDispatcher _dispatcher;
@@ -39,6 +46,7 @@ internal sealed class DispatcherWorker
     private long _monitorTurns;
     private volatile bool _stuck;
     private volatile bool _shareable;
+    private int _ticksOfLongTurns;
     private long _awaitTicks = WorkerDispatcher.MaxSpinTicks / 4;
     private long _spinTicks = WorkerDispatcher.MaxSpinTicks / 4;
 
@@ -84,7 +92,7 @@ internal sealed class DispatcherWorker
         /// <summary>In one turn since the last tick: thieves may take its last cell, and its queue goes to the global queue.</summary>
         Stuck,
 
-        /// <summary>Few, long turns while two or more cells wait: thieves may take one (see <see cref="MinCellsToSteal"/>).</summary>
+        /// <summary>Few, long turns on two ticks in a row while two or more cells wait: thieves may take one (see <see cref="MinCellsToSteal"/>).</summary>
         Shareable,
     }
 
@@ -94,7 +102,9 @@ internal sealed class DispatcherWorker
         var turns = Turns;
         var stuck = (turns & 1) != 0 && turns == _monitorTurns;
         // Each turn counts twice (start and end).
-        var shareable = !stuck && turns - _monitorTurns < 2 * MaxTurnsPerTickToShare && Queue.Count >= 2;
+        var longTurns = !stuck && turns - _monitorTurns < 2 * MaxTurnsPerTickToShare && Queue.Count >= 2;
+        _ticksOfLongTurns = longTurns ? _ticksOfLongTurns + 1 : 0;
+        var shareable = _ticksOfLongTurns >= TicksOfLongTurnsToShare;
         _monitorTurns = turns;
         _stuck = stuck;
         _shareable = shareable;

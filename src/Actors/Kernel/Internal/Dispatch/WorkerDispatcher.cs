@@ -11,9 +11,10 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// <para>
 /// Placement: a cell scheduled from inside a turn goes to the running worker's queue (so the two partners of
 /// a conversation share a core and their mailboxes' cache lines stay there); one scheduled from any other
-/// thread goes to the global queue. A cell that its worker will run next (its queue was empty) wakes
-/// nobody; otherwise an idle worker is woken when none is already spinning, because a spinning one will
-/// find the work.
+/// thread goes to the global queue. Thieves take from a queue of <see cref="DispatcherWorker.MinCellsToSteal"/>
+/// or more cells only (two may be one conversation), so a push wakes an idle worker only when it leaves that many,
+/// and only when no worker is already spinning (a spinning one will find the work). Two queued cells behind long
+/// turns are shared through the monitor (below).
 /// </para>
 /// <para>
 /// No lost wake-up: a scheduler queues the cell (a full fence) and then reads the spinning and parked
@@ -25,7 +26,9 @@ namespace QuicActors.Kernel.Internal.Dispatch;
 /// is marked stuck: the monitor moves its queued cells to the global queue (and thieves may take even its
 /// last one) and wakes an idle worker for them; when
 /// every worker has been stuck for <see cref="TicksAllStuckBeforeAddingWorker"/> ticks while work waits,
-/// another worker is started (up to <see cref="MaxWorkers"/>; added workers stay, parked when idle).
+/// another worker is started (up to <see cref="MaxWorkers"/>; added workers stay, parked when idle). A worker
+/// with few, long turns and two cells queued (<see cref="DispatcherWorker.Observation.Shareable"/>) lets thieves
+/// take one, and the monitor wakes an idle worker for it.
 /// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as the process, like the thread pool it stands in for.")]
