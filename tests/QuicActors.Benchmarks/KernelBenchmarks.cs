@@ -95,6 +95,7 @@ internal static class KernelBenchmarks
         var cpuStart = process.TotalProcessorTime;
         var start = counter();
         var clock = Stopwatch.StartNew();
+        using var windows = FullCoreWindows.Start(counter);
         Thread.Sleep(timing.Measure);
         var end = counter();
         var elapsed = clock.Elapsed.TotalSeconds;
@@ -102,6 +103,7 @@ internal static class KernelBenchmarks
         var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"INFO {name} {(end - start) / Math.Max(cpu, 1e-9):F0} per-cpu-second ({cpu / elapsed:F2} cores busy)"));
+        if (windows is not null) Console.WriteLine($"WINDOWS {name} {windows.Stop("per-second")}");
         return (end - start) / elapsed;
     }
 
