@@ -134,6 +134,90 @@ public sealed class MailboxQueueShrinkTests(ITestOutputHelper output) : TestKit(
         AwaitCondition(() => actor.MailboxForTests is { IsLarge: false }, message: "the actor kept its large mailbox segment");
     }
 
+    [Fact]
+    public void A_retired_queue_refuses_messages_and_a_queue_with_a_reserved_slot_is_not_retired()
+    {
+        var queue = new MailboxQueue();
+        queue.Enqueue(Message(0, 1));
+        Assert.False(queue.TryRetire());
+        Assert.True(queue.TryDequeue(out _));
+        Assert.True(queue.TryRetire());
+        Assert.True(queue.IsRetired);
+        Assert.True(queue.IsEmpty);
+        Assert.False(queue.TryEnqueue(Message(0, 2)));
+        Assert.Throws<InvalidOperationException>(() => queue.Enqueue(Message(0, 2)));
+        Assert.False(queue.TryDequeue(out _));
+    }
+
+    [Fact]
+    public void Producers_racing_the_idle_release_lose_nothing_and_each_keeps_its_order()
+    {
+        const int producers = 3;
+        const int perProducer = 60_000;
+        OrderRecorder? created = null;
+        var actor = (ActorCell)ActorOf(Props.Create(() => created = new OrderRecorder(producers)));
+        AwaitCondition(() => Volatile.Read(ref created) is not null);
+        var recorder = created!;
+        var start = new Barrier(producers + 1);
+        var threads = Enumerable.Range(0, producers).Select(p => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < perProducer; i++)
+            {
+                actor.Tell((p, i), null);
+                // Pauses, so the actor often runs dry and the release finds an empty queue to retire.
+                if (i % 16 == 15) Thread.Yield();
+            }
+        })).ToArray();
+        foreach (var thread in threads) thread.Start();
+        start.SignalAndWait();
+        var releases = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref recorder.Total) < producers * perProducer)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"only {recorder.Total} of {producers * perProducer} messages arrived");
+            if (actor.TryReleaseIdleMailbox()) releases++;
+        }
+        foreach (var thread in threads) thread.Join();
+        Assert.Null(recorder.Failure);
+        Assert.Equal(producers * perProducer, recorder.Total);
+        Assert.True(releases > 0, "the release never found the actor idle");
+    }
+
+    [Fact]
+    public void An_idle_actor_gives_its_queue_back_after_a_full_collection_and_takes_messages_again()
+    {
+        var actor = (ActorCell)ActorOf(Props.Create(() => new Forwarder(TestActor)));
+        actor.Tell(1, null);
+        Assert.Equal(1, ExpectMsg<int>());
+        Assert.NotNull(actor.MailboxForTests);
+        AwaitCondition(() =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            return actor.MailboxForTests is null;
+        }, message: "the idle actor kept its mailbox queue across full collections");
+        actor.Tell(2, null);
+        Assert.Equal(2, ExpectMsg<int>());
+    }
+
+    /// <summary>Checks that each producer's messages arrive in the order sent; counts them.</summary>
+    private sealed class OrderRecorder(int producers) : ActorBase
+    {
+        private readonly int[] _next = new int[producers];
+        public int Total;
+        public string? Failure;
+
+        protected override bool Receive(object message)
+        {
+            var (p, i) = ((int, int))message;
+            if (i != _next[p]) Failure ??= $"producer {p}: expected {_next[p]}, got {i}";
+            _next[p] = i + 1;
+            Volatile.Write(ref Total, Total + 1);
+            return true;
+        }
+    }
+
     private sealed class Forwarder(IActorRef target) : ActorBase
     {
         protected override bool Receive(object message)

@@ -25,7 +25,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     {
         if (message is null) ThrowNullMessage();
         var mailbox = _mailbox ?? CreateMailbox();
-        mailbox.Enqueue(new Envelope(message, sender));
+        if (!mailbox.TryEnqueue(new Envelope(message, sender))) EnqueueAfterRetirement(mailbox, new Envelope(message, sender));
         var status = Volatile.Read(ref _status);
         if (status == 0) Schedule();
         else if ((status & StatusClosed) != 0) DrainMailboxToDeadLetters();
@@ -38,7 +38,29 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private MailboxQueue CreateMailbox()
     {
         Interlocked.CompareExchange(ref _mailbox, new MailboxQueue(), null);
-        return _mailbox;
+        return _mailbox ?? CreateMailbox();
+    }
+
+    /// <summary>
+    /// The queue this producer read was retired by an idle sweep (<see cref="TryReleaseIdleMailbox"/>): it is
+    /// empty and closed for good, so the message goes into the cell's next queue, which this producer creates
+    /// unless another producer already has.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EnqueueAfterRetirement(MailboxQueue retired, in Envelope envelope)
+    {
+        var mailbox = retired;
+        do
+        {
+            var current = Volatile.Read(ref _mailbox);
+            if (current is null || current.IsRetired)
+            {
+                var fresh = new MailboxQueue();
+                current = Interlocked.CompareExchange(ref _mailbox, fresh, current) == current ? fresh : Volatile.Read(ref _mailbox) ?? CreateMailbox();
+            }
+            mailbox = current;
+        }
+        while (!mailbox.TryEnqueue(envelope));
     }
 
     public override void SendSystemMessage(SystemMessage message)

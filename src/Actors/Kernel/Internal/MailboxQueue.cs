@@ -44,6 +44,7 @@ internal sealed class MailboxQueue
     // deeper than one segment would otherwise allocate (and zero) half a megabyte on the large object heap
     // every 32k messages, and each such allocation brings a full collection closer.
     private volatile Segment? _spare;
+    private bool _retired;
 
     public MailboxQueue()
     {
@@ -82,20 +83,29 @@ internal sealed class MailboxQueue
     /// <summary>Whether the consumer's segment is a large, padded one (a queue that was under load).</summary>
     public bool IsLarge => _head.IsPadded;
 
+    /// <summary>Whether <see cref="TryRetire"/> closed the queue for good.</summary>
+    public bool IsRetired => _retired;
+
+    /// <summary>Appends <paramref name="envelope"/>; the queue must not be retired.</summary>
+    /// <exception cref="InvalidOperationException">The queue was retired.</exception>
     public void Enqueue(in Envelope envelope)
     {
-        if (_tail.TryEnqueue(envelope)) return;
-        EnqueueSlow(envelope);
+        if (!TryEnqueue(envelope)) throw new InvalidOperationException("The mailbox queue was retired; enqueue into its successor.");
     }
 
-    private void EnqueueSlow(in Envelope envelope)
+    /// <summary>Appends <paramref name="envelope"/>; false (and nothing enqueued) when the queue was retired.</summary>
+    public bool TryEnqueue(in Envelope envelope) => _tail.TryEnqueue(envelope) || EnqueueSlow(envelope);
+
+    private bool EnqueueSlow(in Envelope envelope)
     {
         while (true)
         {
             var tail = _tail;
-            if (tail.TryEnqueue(envelope)) return;
+            if (tail.TryEnqueue(envelope)) return true;
             lock (this)
             {
+                // A retired queue's only segment is frozen for good: the caller moves to the cell's next queue.
+                if (_retired) return false;
                 if (_tail == tail)
                 {
                     tail.Freeze();
@@ -153,6 +163,29 @@ internal sealed class MailboxQueue
             segment.Next = small;
             _tail = small;
             _head = small;
+            _spare = null;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Closes an empty queue for good, so its owner can drop it (an idle actor then holds no queue at all).
+    /// Only whoever holds the owner's scheduled bit may call this. False (and nothing changed) when the
+    /// queue holds or a producer has reserved a slot.
+    /// </summary>
+    /// <remarks>
+    /// The only segment is frozen by the same CAS as in <see cref="TryShrink"/>, so no slot can be reserved
+    /// after it; a producer that still holds this queue then finds the segment full, takes the lock, sees
+    /// the queue retired and enqueues into the owner's next queue instead (<see cref="TryEnqueue"/> false).
+    /// </remarks>
+    public bool TryRetire()
+    {
+        var segment = _head;
+        if (segment.Next is not null) return false;
+        lock (this)
+        {
+            if (_retired || _tail != segment || !segment.TryFreezeEmpty()) return false;
+            _retired = true;
             _spare = null;
             return true;
         }
