@@ -69,7 +69,8 @@ public sealed class MailboxQueueShrinkTests(ITestOutputHelper output) : TestKit(
             {
                 queue.Enqueue(Message(p, i));
                 // Bursts and pauses, so the queue keeps growing past the small segment and running empty.
-                if (i % 64 == 63) Thread.Yield();
+                if (i % 1024 == 1023) Thread.Sleep(1);
+                else if (i % 64 == 63) Thread.Yield();
             }
         })).ToArray();
         foreach (var thread in threads) thread.Start();
@@ -91,6 +92,8 @@ public sealed class MailboxQueueShrinkTests(ITestOutputHelper output) : TestKit(
             Assert.Equal(next[p], i);
             next[p]++;
             total++;
+            // Now and then the consumer falls behind, so the queue grows into large segments.
+            if (total % 10_000 == 0) Thread.Sleep(1);
         }
         foreach (var thread in threads) thread.Join();
         Assert.True(queue.IsEmpty);

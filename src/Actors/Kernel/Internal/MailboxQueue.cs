@@ -44,7 +44,7 @@ internal sealed class MailboxQueue
     // deeper than one segment would otherwise allocate (and zero) half a megabyte on the large object heap
     // every 32k messages, and each such allocation brings a full collection closer.
     private volatile Segment? _spare;
-    private bool _retired;
+    private volatile bool _retired;
 
     public MailboxQueue()
     {
