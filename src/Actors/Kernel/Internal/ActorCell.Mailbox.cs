@@ -112,14 +112,12 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     /// open a few microseconds for the next message (<see cref="MailboxDispatcher.AwaitWork"/>): a sender that
     /// keeps up then finds the actor still scheduled and pays no wake-up. A turn that catches up with a
     /// producer streaming to it from another core waits for a batch instead of taking each message as it is
-    /// written (<see cref="LetProducersGetAhead"/>); a turn that ends idle gives a large queue segment back.
+    /// written (<see cref="LetProducersGetAhead"/>).
     /// </remarks>
     public void Execute()
     {
         var previous = t_current;
         t_current = this;
-        // Messages taken before the queue was last found empty in this turn (none found empty: unknown).
-        var lastRun = int.MaxValue;
         try
         {
             var left = _throughput;
@@ -154,11 +152,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                     }
                     continue;
                 }
-                if (mailbox is not null)
-                {
-                    lastRun = mailbox.TakenCount;
-                    mailbox.ResetTakenCount();
-                }
+                mailbox?.ResetTakenCount();
                 if (!_dispatcher.AwaitWork(this)) break;
                 left = _throughput;
                 if (streaming) LetProducersGetAhead(mailbox!, ref left);
@@ -176,7 +170,6 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             _dispatcher.Schedule(this);
             return;
         }
-        ShrinkIdleMailbox(lastRun);
         Interlocked.And(ref _status, ~StatusScheduled);
         if (HasWorkToDo) Schedule();
     }
@@ -200,19 +193,6 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             left = _throughput;
             if (Stopwatch.GetTimestamp() >= deadline) break;
         }
-    }
-
-    /// <summary>
-    /// At the end of a turn that left the mailbox empty (the caller holds the scheduled bit): a large segment left over from a burst goes back to
-    /// a small one, so an idle actor does not keep kilobytes of queue.
-    /// </summary>
-    /// <remarks>
-    /// Only when the last run of messages before the queue went empty would have fitted the small segment:
-    /// an actor that keeps receiving bursts keeps its large segment instead of allocating one per burst.
-    /// </remarks>
-    private void ShrinkIdleMailbox(int lastRun)
-    {
-        if (lastRun < MailboxQueue.SmallLength && _mailbox is { IsLarge: true } mailbox) mailbox.TryShrink();
     }
 
     /// <summary>

@@ -21,8 +21,8 @@ namespace QuicActors.Kernel.Internal;
 /// Two sizes of segment: the first one is small and keeps its indexes next to each other (an actor that
 /// receives a message now and then pays about 200 bytes for its queue); a segment that follows a full one
 /// keeps the consumer's head and the producers' tail on separate cache lines (<see cref="PaddedIndexes"/>),
-/// because under load they change on every message from different cores. When the load is gone the
-/// consumer swaps a large segment for a small one again (<see cref="TryShrink"/>).
+/// because under load they change on every message from different cores. An idle actor drops its whole
+/// queue (<see cref="TryRetire"/>, see ActorCell.IdleMailboxes.cs), and the next message starts a small one.
 /// </para>
 /// <para>
 /// No wake-up is lost: the reservation CAS is a full fence, so a producer that reserved a slot before the
@@ -33,7 +33,7 @@ namespace QuicActors.Kernel.Internal;
 /// </remarks>
 internal sealed class MailboxQueue
 {
-    /// <summary>Slots of the first segment, and of the one that replaces a large segment when the load is gone.</summary>
+    /// <summary>Slots of the first segment.</summary>
     public const int SmallLength = 4;
 
     private const int MaxLength = 32 * 1024;
@@ -80,7 +80,7 @@ internal sealed class MailboxQueue
     /// <summary>Starts counting taken messages from zero; only the consumer may call this.</summary>
     public void ResetTakenCount() => _head.ResetTakenCount();
 
-    /// <summary>Whether the consumer's segment is a large, padded one (a queue that was under load).</summary>
+    /// <summary>Whether the consumer's segment is a large, padded one (the queue has been under load).</summary>
     public bool IsLarge => _head.IsPadded;
 
     /// <summary>Whether <see cref="TryRetire"/> closed the queue for good.</summary>
@@ -142,40 +142,13 @@ internal sealed class MailboxQueue
     }
 
     /// <summary>
-    /// Replaces an empty large segment by a small one, so that an actor that was under load and is idle now
-    /// holds about 200 bytes instead of kilobytes. Only the consumer may call this, with the queue empty.
-    /// False (and nothing changed) when a producer reserved a slot meanwhile.
-    /// </summary>
-    /// <remarks>
-    /// The segment is frozen by a CAS of its tail from "equal to the head" to "frozen", which fails if a
-    /// producer reserved a slot first; a producer that comes later finds the segment full and moves to the
-    /// new one under the lock, as for any frozen segment. So no message can land in the old segment after
-    /// the consumer has left it.
-    /// </remarks>
-    public bool TryShrink()
-    {
-        var segment = _head;
-        if (!segment.IsPadded || segment.Next is not null) return false;
-        lock (this)
-        {
-            if (_tail != segment || !segment.TryFreezeEmpty()) return false;
-            var small = new Segment(SmallLength, padded: false);
-            segment.Next = small;
-            _tail = small;
-            _head = small;
-            _spare = null;
-            return true;
-        }
-    }
-
-    /// <summary>
     /// Closes an empty queue for good, so its owner can drop it (an idle actor then holds no queue at all).
     /// Only whoever holds the owner's scheduled bit may call this. False (and nothing changed) when the
     /// queue holds or a producer has reserved a slot.
     /// </summary>
     /// <remarks>
-    /// The only segment is frozen by the same CAS as in <see cref="TryShrink"/>, so no slot can be reserved
-    /// after it; a producer that still holds this queue then finds the segment full, takes the lock, sees
+    /// The only segment is frozen by a CAS of its tail from "equal to the head" to "frozen", which fails if a
+    /// producer reserved a slot first, so no slot can be reserved after it; a producer that still holds this queue then finds the segment full, takes the lock, sees
     /// the queue retired and enqueues into the owner's next queue instead (<see cref="TryEnqueue"/> false).
     /// </remarks>
     public bool TryRetire()
