@@ -11,7 +11,7 @@ namespace QuicActors.Benchmarks;
 /// <item><c>tell</c>: one plain thread tells one counting actor, at most 200,000 unprocessed (msg/s).</item>
 /// <item><c>dispatch &lt;handlers&gt;</c>: as <c>tell</c>, to a <see cref="ReceiveActor"/> with that many typed handlers, each message type in turn (msg/s).</item>
 /// <item><c>spawn</c>: a parent creates a child, watches it, stops it, creates the next on Terminated (actors/s).</item>
-/// <item><c>memory &lt;n&gt;</c>: n idle top-level actors, all started; managed heap delta after a full GC / n (bytes), after a 200-actor warm-up.</item>
+/// <item><c>memory &lt;n&gt; [--touched]</c>: n idle top-level actors, all started (with <c>--touched</c>: each has also taken one message, so it has a mailbox queue); managed heap delta after a full GC / n (bytes), after a 200-actor warm-up.</item>
 /// <item><c>idle</c>: after a burst of pingpong, the process CPU time per second while nothing happens (cores; the dispatcher must park, not spin).</item>
 /// </list>
 /// </summary>
@@ -22,6 +22,7 @@ internal static class KernelBenchmarks
         var positional = new List<string>();
         var warmup = 2.0;
         var measure = 4.0;
+        var touched = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,6 +31,7 @@ internal static class KernelBenchmarks
                 case "--measure": measure = Seconds(args, ++i, "--measure"); break;
                 case "--throughput": s_settings = s_settings with { Throughput = Int(Arg(args, ++i, "--throughput"), "--throughput") }; break;
                 case "--dispatcher": s_settings = s_settings with { Dispatcher = DispatcherOption(Arg(args, ++i, "--dispatcher")) }; break;
+                case "--touched": touched = true; break;
                 default: positional.Add(args[i]); break;
             }
         }
@@ -41,7 +43,7 @@ internal static class KernelBenchmarks
             "tell" => Tell(timing),
             "dispatch" when positional.Count == 2 => Dispatch(Int(positional[1], "handlers"), timing),
             "spawn" => Spawn(timing),
-            "memory" when positional.Count == 2 => Memory(Int(positional[1], "n")),
+            "memory" when positional.Count == 2 => Memory(Int(positional[1], "n"), touched),
             "idle" => Idle(timing),
             _ => Usage($"unknown scenario or wrong arguments: {string.Join(' ', positional)}"),
         };
@@ -62,7 +64,7 @@ internal static class KernelBenchmarks
 
     private static int Usage(string problem)
     {
-        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n> | idle; options --warmup S --measure S --throughput N --dispatcher workers|thread-pool");
+        Console.Error.WriteLine($"kernel: {problem}. Scenarios: pingpong <pairs> <inflight> | tell | dispatch <handlers> | spawn | memory <n> [--touched] | idle; options --warmup S --measure S --throughput N --dispatcher workers|thread-pool");
         return 2;
     }
 
@@ -95,6 +97,7 @@ internal static class KernelBenchmarks
         var cpuStart = process.TotalProcessorTime;
         var start = counter();
         var clock = Stopwatch.StartNew();
+        using var windows = FullCoreWindows.Start(counter);
         Thread.Sleep(timing.Measure);
         var end = counter();
         var elapsed = clock.Elapsed.TotalSeconds;
@@ -102,6 +105,7 @@ internal static class KernelBenchmarks
         var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"INFO {name} {(end - start) / Math.Max(cpu, 1e-9):F0} per-cpu-second ({cpu / elapsed:F2} cores busy)"));
+        if (windows is not null) Console.WriteLine($"WINDOWS {name} {windows.Stop("per-second")}");
         return (end - start) / elapsed;
     }
 
@@ -302,25 +306,28 @@ internal static class KernelBenchmarks
     private sealed class IdleActor : ReceiveActor
     {
         public static int Started;
+        public static int Touched;
 
-        public IdleActor() => Receive<string>(_ => { });
+        public IdleActor() => Receive<string>(_ => Interlocked.Increment(ref Touched));
 
         protected override void PreStart() => Interlocked.Increment(ref Started);
     }
 
-    private static int Memory(int n)
+    private static int Memory(int n, bool touched)
     {
         using var system = ActorSystem.Create("memory", s_settings);
         var props = Props.Create<IdleActor>();
         void Spawn(int count)
         {
-            var target = Volatile.Read(ref IdleActor.Started) + count;
-            for (var i = 0; i < count; i++) system.ActorOf(props);
-            var wait = Stopwatch.StartNew();
-            while (Volatile.Read(ref IdleActor.Started) < target)
+            var started = Volatile.Read(ref IdleActor.Started) + count;
+            var actors = new IActorRef[count];
+            for (var i = 0; i < count; i++) actors[i] = system.ActorOf(props);
+            WaitFor(ref IdleActor.Started, started, "actors did not start");
+            if (touched)
             {
-                if (wait.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("actors did not start");
-                Thread.Sleep(1);
+                var handled = Volatile.Read(ref IdleActor.Touched) + count;
+                foreach (var actor in actors) actor.Tell("touch", null);
+                WaitFor(ref IdleActor.Touched, handled, "actors did not take their message");
             }
             // Let the mailbox turns that ran the creations finish before measuring.
             Thread.Sleep(200);
@@ -330,8 +337,18 @@ internal static class KernelBenchmarks
         Spawn(n);
         var after = FullGcHeap();
         GC.KeepAlive(system);
-        Result("memory", (after - before) / (double)n, "bytes/actor");
+        Result(touched ? "memory_touched" : "memory", (after - before) / (double)n, "bytes/actor");
         return 0;
+    }
+
+    private static void WaitFor(ref int counter, int target, string problem)
+    {
+        var wait = Stopwatch.StartNew();
+        while (Volatile.Read(ref counter) < target)
+        {
+            if (wait.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException(problem);
+            Thread.Sleep(1);
+        }
     }
 
     /// <summary>Runs pingpong for the warm-up, stops it, then measures how busy the idle process is.</summary>

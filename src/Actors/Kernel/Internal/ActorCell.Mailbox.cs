@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using QuicActors.Kernel.Internal.Dispatch;
 
@@ -14,6 +15,9 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private MailboxQueue? _mailbox;
     private SystemMessage? _systemHead;
 
+    /// <summary>The user-message queue, if one was ever needed (tests look at its segment size).</summary>
+    internal MailboxQueue? MailboxForTests => _mailbox;
+
     /// <summary>The actor has terminated: its mailbox is closed for good.</summary>
     public bool IsTerminated => (Volatile.Read(ref _status) & StatusClosed) != 0;
 
@@ -21,7 +25,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     {
         if (message is null) ThrowNullMessage();
         var mailbox = _mailbox ?? CreateMailbox();
-        mailbox.Enqueue(new Envelope(message, sender));
+        if (!mailbox.TryEnqueue(new Envelope(message, sender))) EnqueueAfterRetirement(mailbox, new Envelope(message, sender));
         var status = Volatile.Read(ref _status);
         if (status == 0) Schedule();
         else if ((status & StatusClosed) != 0) DrainMailboxToDeadLetters();
@@ -34,7 +38,29 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private MailboxQueue CreateMailbox()
     {
         Interlocked.CompareExchange(ref _mailbox, new MailboxQueue(), null);
-        return _mailbox;
+        return _mailbox ?? CreateMailbox();
+    }
+
+    /// <summary>
+    /// The queue this producer read was retired by an idle sweep (<see cref="TryReleaseIdleMailbox"/>): it is
+    /// empty and closed for good, so the message goes into the cell's next queue, which this producer creates
+    /// unless another producer already has.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EnqueueAfterRetirement(MailboxQueue retired, in Envelope envelope)
+    {
+        var mailbox = retired;
+        do
+        {
+            var current = Volatile.Read(ref _mailbox);
+            if (current is null || current.IsRetired)
+            {
+                var fresh = new MailboxQueue();
+                current = Interlocked.CompareExchange(ref _mailbox, fresh, current) == current ? fresh : Volatile.Read(ref _mailbox) ?? CreateMailbox();
+            }
+            mailbox = current;
+        }
+        while (!mailbox.TryEnqueue(envelope));
     }
 
     public override void SendSystemMessage(SystemMessage message)
@@ -68,11 +94,25 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// A consumer that took this many messages without finding its queue empty is reading a stream that a
+    /// producer on another core keeps filling (see <see cref="LetProducersGetAhead"/>).
+    /// </summary>
+    private const int StreamRun = 32;
+
+    /// <summary>How many messages a streaming consumer lets accumulate before it reads on.</summary>
+    private const int StreamBatch = 256;
+
+    /// <summary>The longest a streaming consumer waits for <see cref="StreamBatch"/> messages.</summary>
+    private static readonly long StreamBatchWaitTicks = Stopwatch.Frequency / 50_000; // 20 µs
+
     /// <summary>One turn: all system messages, then up to throughput user messages, re-checking system messages after each.</summary>
     /// <remarks>
     /// When the mailbox runs dry and its worker has nothing else to run, the dispatcher may keep the turn
     /// open a few microseconds for the next message (<see cref="MailboxDispatcher.AwaitWork"/>): a sender that
-    /// keeps up then finds the actor still scheduled and pays no wake-up.
+    /// keeps up then finds the actor still scheduled and pays no wake-up. A turn that catches up with a
+    /// producer streaming to it from another core waits for a batch instead of taking each message as it is
+    /// written (<see cref="LetProducersGetAhead"/>).
     /// </remarks>
     public void Execute()
     {
@@ -80,12 +120,13 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         t_current = this;
         try
         {
-            do
+            var left = _throughput;
+            var spinner = default(SpinWait);
+            while (true)
             {
                 ProcessSystemMessages();
                 if (CanProcessUserMessages)
                 {
-                    var left = _throughput;
                     while (InvokeUserMessages(ref left))
                     {
                         ClearCurrentMessage();
@@ -93,9 +134,29 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
                         if (left == 0 || !CanProcessUserMessages) break;
                     }
                     ClearCurrentMessage();
+                    if (left == 0) break;
                 }
+                if ((Volatile.Read(ref _status) & StatusClosed) != 0) break;
+                var mailbox = _mailbox;
+                var streaming = mailbox is not null && mailbox.TakenCount >= StreamRun;
+                if (HasWorkToDo)
+                {
+                    // A system message, or a user message that a producer has reserved and not written yet:
+                    // the consumer has caught up with a producer.
+                    if (!HasPendingSystemMessages)
+                    {
+                        if (streaming) LetProducersGetAhead(mailbox!, ref left);
+                        // The producer may have been preempted between its reservation and its write: back
+                        // off (yielding after a few rounds) instead of spinning on its slot.
+                        else spinner.SpinOnce(sleep1Threshold: -1);
+                    }
+                    continue;
+                }
+                mailbox?.ResetTakenCount();
+                if (!_dispatcher.AwaitWork(this)) break;
+                left = _throughput;
+                if (streaming) LetProducersGetAhead(mailbox!, ref left);
             }
-            while ((Volatile.Read(ref _status) & StatusClosed) == 0 && !HasWorkToDo && _dispatcher.AwaitWork(this));
         }
         finally
         {
@@ -111,6 +172,27 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         }
         Interlocked.And(ref _status, ~StatusScheduled);
         if (HasWorkToDo) Schedule();
+    }
+
+    /// <summary>
+    /// The consumer caught up with a producer that is streaming to it from another core. Reading on at once
+    /// would take every message as soon as it is written, pulling the cache lines the producer is writing
+    /// (the tail, the slot) over to this core for each one, which costs the producer a miss per message
+    /// (tell ran at a third of its one-core speed on two cores). When the dispatcher has nothing else for
+    /// this thread, wait instead until a batch has accumulated (or a few microseconds passed), so the lines
+    /// travel once per batch.
+    /// </summary>
+    private void LetProducersGetAhead(MailboxQueue mailbox, ref int left)
+    {
+        mailbox.ResetTakenCount();
+        var deadline = Stopwatch.GetTimestamp() + StreamBatchWaitTicks;
+        // Each AwaitWork returns after one short pause once work is there, or at once (false) when the
+        // thread has other work to run: then this turn goes on and ends at its throughput as usual.
+        while (!mailbox.HasBatch(StreamBatch) && !HasPendingSystemMessages && _dispatcher.AwaitWork(this))
+        {
+            left = _throughput;
+            if (Stopwatch.GetTimestamp() >= deadline) break;
+        }
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ internal sealed partial class ActorCell : InternalActorRef, IActorContext
         _uid = uid;
         _throughput = props.Throughput ?? system.Settings.Throughput;
         _dispatcher = MailboxDispatcher.For(props.Dispatcher ?? system.Settings.Dispatcher);
+        if (parent is null) StartIdleMailboxSweeps();
     }
 
     /// <summary>The cell whose messages the current thread is processing, if any.</summary>
