@@ -16,13 +16,13 @@ internal static class ActorChurnBenchmark
 {
     private const int PayloadSize = 64;
 
-    public static async Task<double> MeasureAsync(EngineSetup setup, BenchmarkOptions options)
+    public static async Task<double> MeasureAsync(EngineSetup setup, BenchmarkOptions options, ActorSystemSettings settings)
     {
         var limit = Math.Max(100, options.Concurrency);
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = limit };
         await using var pair = await setup.ConnectAsync(limits);
         var (server, client) = (pair.Server, pair.Client);
-        using var system = ActorSystem.Create("lifecycle-churn");
+        using var system = ActorSystem.Create("lifecycle-churn", settings);
         var serverActor = system.ActorOf(ConnectionActor.Props(server, new ConnectionActorSettings
         {
             ConnectionId = 1,

@@ -1,18 +1,20 @@
 using System.Globalization;
 using QuicActors.Benchmarks.Engine;
+using QuicActors.Kernel;
 
 namespace QuicActors.Benchmarks.Lifecycle;
 
 /// <summary>
 /// The stream-lifecycle runtime measured against its engine, in the same process:
 /// <code>
-/// lifecycle churn --engine in-memory [--streams N] [--concurrency C] [--runs R] [--warmup S] [--measure S]
-/// lifecycle idle  --engine in-memory [--streams N]
+/// lifecycle churn --engine in-memory [--streams N] [--concurrency C] [--runs R] [--warmup S] [--measure S] [--dispatcher D]
+/// lifecycle idle  --engine in-memory [--streams N] [--dispatcher D]
 /// </code>
 /// <c>churn</c> runs the engine benchmark's churn through the connection actors and through the raw engine, alternating,
 /// and prints the median of each rate and the median of the per-run ratios (actors / raw). <c>idle</c> holds N streams
 /// open and prints the managed bytes per idle open stream on each side, then the raw engine's share of them (the same
-/// streams with no actors). Each prints <c>RESULT &lt;name&gt; &lt;value&gt; &lt;unit&gt;</c> lines.
+/// streams with no actors). Each prints <c>RESULT &lt;name&gt; &lt;value&gt; &lt;unit&gt;</c> lines. <c>--dispatcher workers|thread-pool</c>
+/// runs the actors on that dispatcher; without it they run on the kernel's default.
 /// </summary>
 public static class LifecycleBenchmarks
 {
@@ -22,13 +24,16 @@ public static class LifecycleBenchmarks
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length == 0 || args[0] is not ("churn" or "idle"))
         {
-            Console.Error.WriteLine("usage: lifecycle churn|idle [--engine <name>] [--streams N] [--concurrency C] [--runs R] [--warmup S] [--measure S]");
+            Console.Error.WriteLine("usage: lifecycle churn|idle [--engine <name>] [--streams N] [--concurrency C] [--runs R] [--warmup S] [--measure S] [--dispatcher workers|thread-pool]");
             return 2;
         }
 
         try
         {
-            return args[0] == "churn" ? Churn(args[1..]) : Idle(args[1..]);
+            var rest = args[1..];
+            var settings = TakeDispatcherOption(ref rest);
+            Console.WriteLine($"INFO actors on the {(settings.Dispatcher == DispatcherKind.Workers ? "workers" : "thread-pool")} dispatcher");
+            return args[0] == "churn" ? Churn(rest, settings) : Idle(rest, settings);
         }
         catch (ArgumentException e)
         {
@@ -37,7 +42,7 @@ public static class LifecycleBenchmarks
         }
     }
 
-    private static int Churn(string[] args)
+    private static int Churn(string[] args, ActorSystemSettings settings)
     {
         var runs = TakeIntOption(ref args, "--runs", 3);
         var options = BenchmarkOptions.Parse(args);
@@ -46,7 +51,7 @@ public static class LifecycleBenchmarks
         var ratios = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
-            var actors = WithEngine(options.Engine, setup => ActorChurnBenchmark.MeasureAsync(setup, options));
+            var actors = WithEngine(options.Engine, setup => ActorChurnBenchmark.MeasureAsync(setup, options, settings));
             var raw = WithEngine(options.Engine, setup => ChurnBenchmark.MeasureAsync(setup, options));
             if (actors is null || raw is null)
             {
@@ -65,11 +70,11 @@ public static class LifecycleBenchmarks
         return 0;
     }
 
-    private static int Idle(string[] args)
+    private static int Idle(string[] args, ActorSystemSettings settings)
     {
         var options = BenchmarkOptions.Parse(args);
         var streams = options.Streams > 0 ? options.Streams : 100_000;
-        var result = WithEngine(options.Engine, setup => IdleStreamsBenchmark.MeasureAsync(setup, streams));
+        var result = WithEngine(options.Engine, setup => IdleStreamsBenchmark.MeasureAsync(setup, streams, settings));
         if (result is not { } costs)
         {
             return 3;
@@ -106,6 +111,26 @@ public static class LifecycleBenchmarks
         {
             setup.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Removes <c>--dispatcher workers|thread-pool</c> from <paramref name="args"/>; the actor system settings to run with.</summary>
+    private static ActorSystemSettings TakeDispatcherOption(ref string[] args)
+    {
+        var index = Array.IndexOf(args, "--dispatcher");
+        if (index < 0)
+        {
+            return ActorSystemSettings.Default;
+        }
+
+        var value = index + 1 < args.Length ? args[index + 1] : "";
+        var kind = value switch
+        {
+            "workers" => DispatcherKind.Workers,
+            "thread-pool" => DispatcherKind.ThreadPool,
+            _ => throw new ArgumentException($"--dispatcher {value}: expected workers or thread-pool."),
+        };
+        args = [.. args[..index], .. args[(index + 2)..]];
+        return ActorSystemSettings.Default with { Dispatcher = kind };
     }
 
     /// <summary>Removes <paramref name="name"/> and its value from <paramref name="args"/>; the value, or <paramref name="fallback"/>.</summary>
