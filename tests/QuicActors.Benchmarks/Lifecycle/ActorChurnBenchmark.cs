@@ -16,7 +16,8 @@ internal static class ActorChurnBenchmark
 {
     private const int PayloadSize = 64;
 
-    public static async Task<double> MeasureAsync(EngineSetup setup, BenchmarkOptions options, ActorSystemSettings settings)
+    /// <summary>Runs the churn; returns its rate in streams/s and how many streams completed in all, warmup included.</summary>
+    public static async Task<(double Rate, long Total)> MeasureAsync(EngineSetup setup, BenchmarkOptions options, ActorSystemSettings settings)
     {
         var limit = Math.Max(100, options.Concurrency);
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = limit };
@@ -61,7 +62,7 @@ internal static class ActorChurnBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO actor churn: {allocated / (double)Math.Max(1, streamsDuring):0} bytes allocated per stream (both sides, whole process)"));
         await client.CloseAsync(0);
         await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        return count / elapsed.TotalSeconds;
+        return (count / elapsed.TotalSeconds, Interlocked.Read(ref completed));
     }
 
     private static async Task EchoAsync(StreamHandle stream, CancellationToken cancellation)

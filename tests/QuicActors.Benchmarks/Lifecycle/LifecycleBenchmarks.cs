@@ -49,21 +49,28 @@ public static class LifecycleBenchmarks
         var actorRates = new List<double>();
         var rawRates = new List<double>();
         var ratios = new List<double>();
+        var actorCpu = new List<double>();
+        var rawCpu = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
-            var actors = WithEngine(options.Engine, setup => ActorChurnBenchmark.MeasureAsync(setup, options, settings));
-            var raw = WithEngine(options.Engine, setup => ChurnBenchmark.MeasureAsync(setup, options));
+            var actors = WithEngine(options.Engine, setup => WithCpu(() => ActorChurnBenchmark.MeasureAsync(setup, options, settings)));
+            var raw = WithEngine(options.Engine, setup => WithCpu(() => ChurnBenchmark.MeasureWithTotalAsync(setup, options)));
             if (actors is null || raw is null)
             {
                 return 3;
             }
 
-            actorRates.Add(actors.Value);
-            rawRates.Add(raw.Value);
-            ratios.Add(actors.Value / raw.Value);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO run {run}: actors {actors.Value:0} streams/s, raw {raw.Value:0} streams/s, ratio {actors.Value / raw.Value:0.###}"));
+            actorRates.Add(actors.Value.Rate);
+            rawRates.Add(raw.Value.Rate);
+            ratios.Add(actors.Value.Rate / raw.Value.Rate);
+            actorCpu.Add(actors.Value.CpuPerStream);
+            rawCpu.Add(raw.Value.CpuPerStream);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO run {run}: actors {actors.Value.Rate:0} streams/s, raw {raw.Value.Rate:0} streams/s, ratio {actors.Value.Rate / raw.Value.Rate:0.###}; CPU per stream: actors {actors.Value.CpuPerStream:0.0} us, raw {raw.Value.CpuPerStream:0.0} us"));
         }
 
+        // CPU time per stream, warmup included, is what the neighbours of a shared machine disturb least: read it next to the rates.
+        Print($"lifecycle-churn-cpu-actors-{options.Engine}", Median(actorCpu), "us/stream");
+        Print($"lifecycle-churn-cpu-raw-{options.Engine}", Median(rawCpu), "us/stream");
         Print($"lifecycle-churn-actors-{options.Engine}", Median(actorRates), "streams/s");
         Print($"lifecycle-churn-raw-{options.Engine}", Median(rawRates), "streams/s");
         Print($"lifecycle-churn-ratio-{options.Engine}", Median(ratios), "actors/raw");
@@ -90,6 +97,16 @@ public static class LifecycleBenchmarks
         }
 
         return 0;
+    }
+
+    /// <summary>Runs a churn and divides the process CPU time it took by the streams it completed.</summary>
+    private static async Task<(double Rate, double CpuPerStream)> WithCpu(Func<Task<(double Rate, long Total)>> churn)
+    {
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        var (rate, total) = await churn();
+        process.Refresh();
+        return (rate, (process.TotalProcessorTime - before).TotalMicroseconds / Math.Max(1, total));
     }
 
     /// <summary>Runs <paramref name="measure"/> on a fresh engine pair; null (with the reason on stderr) when the engine cannot run here.</summary>
