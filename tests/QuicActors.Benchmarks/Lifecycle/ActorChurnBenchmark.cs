@@ -52,14 +52,16 @@ internal static class ActorChurnBenchmark
 
         using var profile = AllocationProfile.StartIfRequested();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var countBefore = Interlocked.Read(ref completed);
         var (count, elapsed) = await Measure.RunAsync(options.Warmup, options.Measure, options.Streams, () => Interlocked.Read(ref completed));
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        var workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
         var streamsDuring = Interlocked.Read(ref completed) - countBefore;
         stop.Cancel();
         profile?.Print(streamsDuring);
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO actor churn: {allocated / (double)Math.Max(1, streamsDuring):0} bytes allocated per stream (both sides, whole process)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO actor churn: {allocated / (double)Math.Max(1, streamsDuring):0} bytes allocated per stream (both sides, whole process), {workItems / (double)Math.Max(1, streamsDuring):0.0} thread-pool work items per stream"));
         await client.CloseAsync(0);
         await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         return (count / elapsed.TotalSeconds, Interlocked.Read(ref completed));

@@ -24,6 +24,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private StreamCreditLedger _bidirectional;
     private StreamCreditLedger _unidirectional;
     private readonly Dictionary<long, StreamEntry> _streams = [];
+    private readonly StreamRouteTable _routes = new();
     private readonly List<StreamEntry> _discardedStreams = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
@@ -42,7 +43,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _leaks = settings.LeakDeadline is { } leakDeadline ? new LeakDetector(leakDeadline) : null;
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
-        Receive<PeerStreamOpened>(OnPeerStreamOpened);
+        Receive<StreamRoute>(OnPeerStreamOpened);
         Receive<StreamEvent>(OnStreamEvent);
         Receive<HandshakeCompleted>(OnHandshakeCompleted);
         Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
@@ -104,7 +105,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _time = Context.System.Settings.TimeProvider;
         _origin = _time.GetTimestamp();
         StartPublication();
-        _ = PumpAsync(_connection.Events, Self);
+        _ = PumpAsync(_connection.Events, Self, _routes, _generations.Current.Generation);
     }
 
     /// <inheritdoc/>
@@ -124,14 +125,38 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
-    /// <summary>The one pump per connection: every engine event becomes a message, in order.</summary>
-    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self)
+    /// <summary>
+    /// The one pump per connection: every engine event becomes a message, in order. A stream's events go straight to its
+    /// actor through its <see cref="StreamRoute"/> (one hop instead of two, and the connection actor, which every stream
+    /// shares, stays out of the way); the connection's own events, and a stream's without a route of the pump's generation,
+    /// go to the connection actor. A peer's open becomes the stream's route, told to the connection actor to spawn the
+    /// stream; the pump's generation follows the 0-RTT rejections it reads, so no event of the new generation can take an
+    /// old stream's route (stream IDs restart at 0).
+    /// </summary>
+    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self, StreamRouteTable routes, int generation)
     {
         while (await events.WaitToReadAsync().ConfigureAwait(false))
         {
             while (events.TryRead(out var engineEvent))
             {
-                self.Tell(engineEvent, ActorRefs.NoSender);
+                switch (engineEvent)
+                {
+                    case PeerStreamOpened opened:
+                        var route = new StreamRoute(generation, opened);
+                        routes.Set(opened.StreamId.Value, route);
+                        self.Tell(route, ActorRefs.NoSender);
+                        break;
+                    case StreamEvent streamEvent when routes.Find(streamEvent.StreamId.Value, generation) is { } found:
+                        found.Deliver(streamEvent);
+                        break;
+                    case EarlyDataRejected:
+                        generation++;
+                        self.Tell(engineEvent, ActorRefs.NoSender);
+                        break;
+                    default:
+                        self.Tell(engineEvent, ActorRefs.NoSender);
+                        break;
+                }
             }
         }
     }
@@ -141,16 +166,20 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private StreamCreditLedger LedgerFor(StreamDirection direction) =>
         direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;
 
-    private void OnPeerStreamOpened(PeerStreamOpened opened)
+    private void OnPeerStreamOpened(StreamRoute route)
     {
-        var outcome = LedgerFor(opened.StreamId).OnPeerStreamOpened(opened.StreamId);
+        var streamId = route.Opened!.StreamId;
+        route.Opened = null;
+        var outcome = LedgerFor(streamId).OnPeerStreamOpened(streamId);
         if (outcome != PeerStreamOpenOutcome.Accepted)
         {
-            Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, opened.StreamId, outcome);
+            route.Discard();
+            _routes.Remove(streamId.Value, route);
+            Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, streamId, outcome);
             return;
         }
 
-        var handle = SpawnStream(opened.StreamId);
+        var handle = SpawnStream(streamId, route);
         if (_settings.StreamHandler is { } handler)
         {
             StreamHandlerRun.Start(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
@@ -165,7 +194,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private StreamHandle SpawnStream(QuicStreamId streamId)
+    /// <summary>Spawns the actor of a stream; a peer's stream has a <paramref name="route"/> from the pump, a local one gets one here.</summary>
+    private StreamHandle SpawnStream(QuicStreamId streamId, StreamRoute? route = null)
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
@@ -175,7 +205,17 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
         handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
-        _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp()));
+        if (route is null)
+        {
+            route = new StreamRoute(handle.Stamp.Generation, actor);
+            _routes.Set(streamId.Value, route);
+        }
+        else
+        {
+            route.Attach(actor);
+        }
+
+        _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp(), route));
         OnStreamSpawned(handle);
         if (_leaks is not null)
         {
@@ -246,6 +286,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             _discardedStreams.RemoveAt(index);
         }
 
+        _routes.Remove(stamp.StreamId.Value, entry.Route);
         RecordStreamEnded(entry);
         if (!_generations.IsCurrent(stamp))
         {
@@ -399,5 +440,5 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             violations);
     }
 
-    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt);
+    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt, StreamRoute Route);
 }
