@@ -203,26 +203,57 @@ internal sealed class ReceiveHalfHost
 
             Consume(count);
             CancelDeadline(read);
+            if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd)
+            {
+                // Before the answer, so the reader's next read finds EOF at its handle (see StreamHandle.ReadAsync).
+                _handle.MarkEndOfDataDelivered();
+            }
+
             read.Command.Completion.TrySetResult(count);
         }
 
+        ServeEndOfStream();
+        DropEmptyBuffers();
+    }
+
+    /// <summary>The handle answered a read with EOF on its own (every byte was delivered and the FIN is in).</summary>
+    public void OnEndOfStreamRead()
+    {
+        if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd)
+        {
+            _handle.MarkEndOfStreamRead();
+            CompleteReadsAtEndOfStream();
+            Publish(_half.OnEofRead());
+            DropEmptyBuffers();
+        }
+    }
+
+    private void ServeEndOfStream()
+    {
         if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd && (ReadCount > 0 || _draining))
         {
             _handle.MarkEndOfStreamRead();
-            if (_reads is { } reads)
-            {
-                foreach (var read in reads)
-                {
-                    CancelDeadline(read);
-                    read.Command.Completion.TrySetResult(0);
-                }
-
-                reads.Clear();
-            }
-
+            CompleteReadsAtEndOfStream();
             Publish(_half.OnEofRead());
         }
+    }
 
+    private void CompleteReadsAtEndOfStream()
+    {
+        if (_reads is { } reads)
+        {
+            foreach (var read in reads)
+            {
+                CancelDeadline(read);
+                read.Command.Completion.TrySetResult(0);
+            }
+
+            reads.Clear();
+        }
+    }
+
+    private void DropEmptyBuffers()
+    {
         // An idle stream keeps no empty buffers: most streams wait with nothing queued, and 2 KB per idle stream is the budget.
         if (_reads is { Count: 0 })
         {

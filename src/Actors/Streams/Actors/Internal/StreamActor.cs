@@ -29,6 +29,7 @@ internal sealed partial class StreamActor : ActorBase
     private long _drained;
     private bool _receiveEnded;
     private bool _released;
+    private bool _releaseArrived;
     private bool _lingerDue;
     private bool _drainAsked;
     private bool _stopSendingSent;
@@ -64,13 +65,23 @@ internal sealed partial class StreamActor : ActorBase
         switch (message)
         {
             case IStreamCommand command when !ReferenceEquals(Sender, Context.Parent) && !Admit(command):
-                // Straight from a handle: the connection's generation gate was not on the way, so it runs here.
+                // Straight from a handle: the connection's generation gate was not on the way, so it runs here. A refused
+                // release still counts as arrived: the actor may be waiting for it to stop.
+                if (command is ReleaseCommand)
+                {
+                    _releaseArrived = true;
+                    AfterMessage();
+                }
+
                 return true;
             case ReadCommand read:
                 OnRead(read);
                 break;
             case WriteCommand write:
                 OnWrite(write);
+                break;
+            case EndOfStreamRead:
+                LiveReceive?.OnEndOfStreamRead();
                 break;
             case StreamDataReceived data:
                 if (LiveReceive is { } receiver)
@@ -212,11 +223,19 @@ internal sealed partial class StreamActor : ActorBase
             EndReceive();
         }
 
-        if ((_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal))
+        if ((_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal) && !ReleaseComing)
         {
             Context.Stop(Self);
         }
     }
+
+    /// <summary>
+    /// The handle has told its release and it has not arrived yet. The peer's last acknowledgement often ends a stream just
+    /// after its handler returned: stopping now would leave the release to the dead letters, which cost far more than
+    /// waiting for it. Only while the generation is current: once it ends, the connection drops commands at its gate, and
+    /// the event that ended the generation runs this check again.
+    /// </summary>
+    private bool ReleaseComing => !_releaseArrived && _handle.ReleaseCommandSent && _context.Generations.IsCurrent(_handle.Stamp);
 
     private void EndReceive()
     {
@@ -270,6 +289,7 @@ internal sealed partial class StreamActor : ActorBase
 
     private void OnRelease()
     {
+        _releaseArrived = true;
         if (_released)
         {
             return;
