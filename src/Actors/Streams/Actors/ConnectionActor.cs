@@ -24,7 +24,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private StreamCreditLedger _bidirectional;
     private StreamCreditLedger _unidirectional;
     private readonly Dictionary<long, StreamEntry> _streams = [];
-    private readonly StreamRouteTable _routes = new();
+    private readonly StreamRouteTable? _routes;
     private readonly List<StreamEntry> _discardedStreams = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
@@ -41,9 +41,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _settings = settings;
         _generations = generations ?? new GenerationTracker(settings.ConnectionId);
         _leaks = settings.LeakDeadline is { } leakDeadline ? new LeakDetector(leakDeadline) : null;
+        // With datagram flows the connection must see a stream's events in the engine's order with its datagrams (a FIN
+        // closes the stream's flow), so they all pass through it, as the handles' commands do.
+        _routes = settings.DatagramFlows ? null : new StreamRouteTable();
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
-        Receive<StreamRoute>(OnPeerStreamOpened);
+        Receive<PeerStreamOpened>(OnPeerStreamOpened);
         Receive<StreamEvent>(OnStreamEvent);
         Receive<HandshakeCompleted>(OnHandshakeCompleted);
         Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
@@ -127,13 +130,13 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// The one pump per connection: every engine event becomes a message, in order. A stream's events go straight to its
-    /// actor through its <see cref="StreamRoute"/> (one hop instead of two, and the connection actor, which every stream
-    /// shares, stays out of the way); the connection's own events, and a stream's without a route of the pump's generation,
-    /// go to the connection actor. A peer's open becomes the stream's route, told to the connection actor to spawn the
-    /// stream; the pump's generation follows the 0-RTT rejections it reads, so no event of the new generation can take an
-    /// old stream's route (stream IDs restart at 0).
+    /// actor through its route (<see cref="StreamRouteTable"/>: one hop instead of two, and the connection actor, which
+    /// every stream shares, stays out of the way); the connection's own events, and a stream's without a route of the
+    /// pump's generation, go to the connection actor. A peer's open makes the stream's route before the connection actor
+    /// spawns the stream; the pump's generation follows the 0-RTT rejections it reads, so no event of the new generation
+    /// can take an old stream's route (stream IDs restart at 0).
     /// </summary>
-    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self, StreamRouteTable routes, int generation)
+    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self, StreamRouteTable? routes, int generation)
     {
         while (await events.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -141,13 +144,14 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             {
                 switch (engineEvent)
                 {
-                    case PeerStreamOpened opened:
-                        var route = new StreamRoute(generation, opened);
-                        routes.Set(opened.StreamId.Value, route);
-                        self.Tell(route, ActorRefs.NoSender);
+                    case EngineEvent when routes is null:
+                        self.Tell(engineEvent, ActorRefs.NoSender);
                         break;
-                    case StreamEvent streamEvent when routes.Find(streamEvent.StreamId.Value, generation) is { } found:
-                        found.Deliver(streamEvent);
+                    case PeerStreamOpened opened:
+                        routes.AddWaiting(opened.StreamId.Value, generation);
+                        self.Tell(opened, ActorRefs.NoSender);
+                        break;
+                    case StreamEvent streamEvent when routes.TryDeliver(streamEvent, generation):
                         break;
                     case EarlyDataRejected:
                         generation++;
@@ -166,20 +170,18 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private StreamCreditLedger LedgerFor(StreamDirection direction) =>
         direction == StreamDirection.Bidirectional ? _bidirectional : _unidirectional;
 
-    private void OnPeerStreamOpened(StreamRoute route)
+    private void OnPeerStreamOpened(PeerStreamOpened opened)
     {
-        var streamId = route.Opened!.StreamId;
-        route.Opened = null;
+        var streamId = opened.StreamId;
         var outcome = LedgerFor(streamId).OnPeerStreamOpened(streamId);
         if (outcome != PeerStreamOpenOutcome.Accepted)
         {
-            route.Discard();
-            _routes.Remove(streamId.Value, route);
+            _routes?.Discard(streamId.Value, _generations.Current.Generation);
             Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, streamId, outcome);
             return;
         }
 
-        var handle = SpawnStream(streamId, route);
+        var handle = SpawnStream(streamId);
         if (_settings.StreamHandler is { } handler)
         {
             StreamHandlerRun.Start(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
@@ -194,33 +196,27 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Spawns the actor of a stream; a peer's stream has a <paramref name="route"/> from the pump, a local one gets one here.</summary>
-    private StreamHandle SpawnStream(QuicStreamId streamId, StreamRoute? route = null)
+    /// <summary>Spawns the actor of a stream and attaches its route (a peer's stream got one from the pump, waiting for the actor).</summary>
+    private StreamHandle SpawnStream(QuicStreamId streamId)
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
         // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
         // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
-        var actor = Context.ActorOf(StreamActor.Props(_streamContext, handle), name);
+        var actor = Context.ActorOf(_streamProps, name);
+        actor.Tell(handle, Self);
 
         // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
         handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
-        if (route is null)
-        {
-            route = new StreamRoute(handle.Stamp.Generation, actor);
-            _routes.Set(streamId.Value, route);
-        }
-        else
-        {
-            route.Attach(actor);
-        }
-
-        _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp(), route));
+        _routes?.Attach(streamId.Value, handle.Stamp.Generation, actor);
+        // One clock read for the stream's start, its leak deadline and its lifetime metric.
+        var startedAt = _time.GetTimestamp();
+        _streams.Add(streamId.Value, new StreamEntry(actor, handle, startedAt));
         OnStreamSpawned(handle);
         if (_leaks is not null)
         {
             // The half states in a report are read from the handle when the report is made (ScanForLeaks), not kept up to date here.
-            _leaks.Register(streamId, Now, handle.CanWrite ? nameof(SendState.Ready) : LeakDetector.AbsentHalf, handle.CanRead ? nameof(ReceiveState.Recv) : LeakDetector.AbsentHalf);
+            _leaks.Register(streamId, _time.GetElapsedTime(_origin, startedAt), handle.CanWrite ? nameof(SendState.Ready) : LeakDetector.AbsentHalf, handle.CanRead ? nameof(ReceiveState.Recv) : LeakDetector.AbsentHalf);
             ScheduleLeakScan();
         }
 
@@ -286,7 +282,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             _discardedStreams.RemoveAt(index);
         }
 
-        _routes.Remove(stamp.StreamId.Value, entry.Route);
+        _routes?.Remove(stamp.StreamId.Value, entry.Actor);
         RecordStreamEnded(entry);
         if (!_generations.IsCurrent(stamp))
         {
@@ -440,5 +436,5 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             violations);
     }
 
-    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt, StreamRoute Route);
+    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt);
 }

@@ -37,6 +37,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     private static readonly Task<int> CompletedEndOfStream = Task.FromResult(0);
     private volatile bool _endOfStreamRead;
     private volatile bool _endOfDataDelivered;
+    private int _peerResetReadSent;
     private volatile StreamAbortedException? _sendAbort;
     private volatile StreamAbortedException? _receiveAbort;
     private volatile bool _ended;
@@ -130,6 +131,13 @@ public sealed partial class StreamHandle : IAsyncDisposable
 
         if (_receiveAbort is { } aborted)
         {
+            if (aborted.ByPeer && Interlocked.Exchange(ref _peerResetReadSent, 1) == 0)
+            {
+                // This read tells the application of the peer's reset: the stream actor learns of it (Reset Recvd → Reset
+                // Read), or the half would wait for a read that the handle has answered already.
+                Target.Tell(new PeerResetRead(Stamp), ActorRefs.NoSender);
+            }
+
             return Task.FromException<int>(aborted);
         }
 

@@ -163,6 +163,16 @@ internal sealed class ReceiveHalfHost
         }
     }
 
+    /// <summary>The handle answered a read with the peer's reset on its own: the application has been told.</summary>
+    public void OnPeerResetRead()
+    {
+        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
+        {
+            FailReads(new StreamAbortedException(StreamHalf.Receive, code, byPeer: true));
+            Publish(_half.OnResetRead());
+        }
+    }
+
     /// <summary>The linger policy: read and discard everything from now on, and take a reset as read.</summary>
     public void Drain()
     {

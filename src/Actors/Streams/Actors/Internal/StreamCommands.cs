@@ -57,6 +57,22 @@ internal sealed record EndOfStreamRead(StreamHandleStamp Stamp) : IStreamCommand
     }
 }
 
+/// <summary>
+/// The application was told of the peer's reset by its handle, which knew of it already (a read answered without the
+/// actor): Reset Recvd → Reset Read.
+/// </summary>
+internal sealed record PeerResetRead(StreamHandleStamp Stamp) : IStreamCommand
+{
+    public void Fail(Exception exception)
+    {
+    }
+
+    /// <summary>The reader already has its answer: nothing to tell, and no exception to make.</summary>
+    public void FailStreamEnded()
+    {
+    }
+}
+
 /// <summary>Abort one or both directions with <see cref="ErrorCode"/>.</summary>
 internal sealed record AbortCommand(StreamHandleStamp Stamp, StreamAbortDirection Direction, long ErrorCode) : IStreamCommand
 {
