@@ -15,8 +15,6 @@ namespace QuicActors.Streams.Internal;
 internal sealed class ReceiveHalfHost
 {
     private readonly StreamActor _stream;
-    private readonly StreamActorContext _context;
-    private readonly StreamHandle _handle;
     private Queue<StreamDataReceived>? _chunks;
     private List<PendingRead>? _reads;
     private ReceiveHalf _half;
@@ -27,12 +25,12 @@ internal sealed class ReceiveHalfHost
     private long? _localAbortCode;
     private long? _peerResetCode;
 
-    public ReceiveHalfHost(StreamActor stream, StreamActorContext context, StreamHandle handle)
-    {
-        _stream = stream;
-        _context = context;
-        _handle = handle;
-    }
+    public ReceiveHalfHost(StreamActor stream) => _stream = stream;
+
+    // Read through the stream actor rather than kept here: two references less per half, on every idle stream.
+    private StreamActorContext StreamContext => _stream.StreamContext;
+
+    private StreamHandle Handle => _stream.Handle;
 
     public ReceiveState State => _half.State;
 
@@ -44,7 +42,7 @@ internal sealed class ReceiveHalfHost
 
     public void OnGenerationDiscarded()
     {
-        FailReads(new StaleHandleException(_handle.Stamp, _context.Generations.Current.Generation));
+        FailReads(new StaleHandleException(Handle.Stamp, StreamContext.Generations.Current.Generation));
         Publish(_half.OnGenerationDiscarded());
     }
 
@@ -53,7 +51,7 @@ internal sealed class ReceiveHalfHost
         // The connection's last generation ended: a read that got past the gate just before the close fails as every later
         // operation on the handle will (reads go straight to the stream actor, so one can arrive between the engine's close
         // and the connection actor's).
-        FailReads(new StaleHandleException(_handle.Stamp));
+        FailReads(new StaleHandleException(Handle.Stamp));
         Publish(_half.OnConnectionClosed());
     }
 
@@ -70,7 +68,7 @@ internal sealed class ReceiveHalfHost
 
         if (ReadCount > 0)
         {
-            FailReads(new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: the receive half has ended."));
+            FailReads(new InvalidOperationException($"Stream {Handle.Stamp.StreamId}: the receive half has ended."));
         }
     }
 
@@ -121,7 +119,7 @@ internal sealed class ReceiveHalfHost
             var read = _reads![index];
             _reads.RemoveAt(index);
             CancelDeadline(read);
-            read.Command.Completion.TrySetException(new TimeoutException($"Stream {_handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
+            read.Command.Completion.TrySetException(new TimeoutException($"Stream {Handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
         }
     }
 
@@ -132,11 +130,11 @@ internal sealed class ReceiveHalfHost
         DiscardChunks(consume: false);
         var step = _half.StopSending((ulong)errorCode);
         // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
-        if (step.Action.Kind == StreamActionKind.SendStopSending && _context.Generations.IsCurrent(_handle.Stamp))
+        if (step.Action.Kind == StreamActionKind.SendStopSending && StreamContext.Generations.IsCurrent(Handle.Stamp))
         {
             try
             {
-                _context.Connection.StopSending(_handle.Stamp.StreamId, errorCode);
+                StreamContext.Connection.StopSending(Handle.Stamp.StreamId, errorCode);
             }
             catch (QuicTransportException)
             {
@@ -216,7 +214,7 @@ internal sealed class ReceiveHalfHost
             if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd)
             {
                 // Before the answer, so the reader's next read finds EOF at its handle (see StreamHandle.ReadAsync).
-                _handle.MarkEndOfDataDelivered();
+                Handle.MarkEndOfDataDelivered();
             }
 
             read.Command.Completion.TrySetResult(count);
@@ -231,7 +229,7 @@ internal sealed class ReceiveHalfHost
     {
         if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd)
         {
-            _handle.MarkEndOfStreamRead();
+            Handle.MarkEndOfStreamRead();
             CompleteReadsAtEndOfStream();
             Publish(_half.OnEofRead());
             DropEmptyBuffers();
@@ -242,7 +240,7 @@ internal sealed class ReceiveHalfHost
     {
         if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd && (ReadCount > 0 || _draining))
         {
-            _handle.MarkEndOfStreamRead();
+            Handle.MarkEndOfStreamRead();
             CompleteReadsAtEndOfStream();
             Publish(_half.OnEofRead());
         }
@@ -308,14 +306,14 @@ internal sealed class ReceiveHalfHost
         }
 
         _half.OnBytesRead(count);
-        if (!_context.Generations.IsCurrent(_handle.Stamp))
+        if (!StreamContext.Generations.IsCurrent(Handle.Stamp))
         {
             return;
         }
 
         try
         {
-            _context.Connection.Consume(_handle.Stamp.StreamId, count);
+            StreamContext.Connection.Consume(Handle.Stamp.StreamId, count);
         }
         catch (QuicTransportException)
         {
@@ -345,7 +343,7 @@ internal sealed class ReceiveHalfHost
     {
         foreach (var transition in step.Transitions)
         {
-            _stream.OnHalfTransition(new StreamTransition(_handle.Stamp, StreamHalf.Receive, default, transition));
+            _stream.OnHalfTransition(new StreamTransition(Handle.Stamp, StreamHalf.Receive, default, transition));
         }
     }
 

@@ -52,14 +52,20 @@ internal sealed partial class StreamActor : ActorBase
         _handle = handle;
         if (handle.CanWrite)
         {
-            _send = new SendHalfHost(this, _context, handle);
+            _send = new SendHalfHost(this);
         }
 
         if (handle.CanRead)
         {
-            _receive = new ReceiveHalfHost(this, _context, handle);
+            _receive = new ReceiveHalfHost(this);
         }
     }
+
+    /// <summary>What the stream actors of this connection share (read by the halves).</summary>
+    internal StreamActorContext StreamContext => _context;
+
+    /// <summary>The stream's handle (read by the halves).</summary>
+    internal StreamHandle Handle => _handle;
 
     /// <summary>The send half, while it still takes input.</summary>
     private SendHalfHost? LiveSend => _send is { IsTerminal: false } send ? send : null;
