@@ -23,8 +23,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly GenerationTracker _generations;
     private StreamCreditLedger _bidirectional;
     private StreamCreditLedger _unidirectional;
-    private readonly Dictionary<long, StreamEntry> _streams = [];
-    private readonly StreamRouteTable? _routes;
+    // The live streams, which are also the event pump's routes to their actors.
+    private readonly StreamRouteTable _streams = new();
     private readonly List<StreamEntry> _discardedStreams = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
@@ -41,9 +41,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _settings = settings;
         _generations = generations ?? new GenerationTracker(settings.ConnectionId);
         _leaks = settings.LeakDeadline is { } leakDeadline ? new LeakDetector(leakDeadline) : null;
-        // With datagram flows the connection must see a stream's events in the engine's order with its datagrams (a FIN
-        // closes the stream's flow), so they all pass through it, as the handles' commands do.
-        _routes = settings.DatagramFlows ? null : new StreamRouteTable();
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
         Receive<PeerStreamOpened>(OnPeerStreamOpened);
@@ -108,7 +105,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _time = Context.System.Settings.TimeProvider;
         _origin = _time.GetTimestamp();
         StartPublication();
-        _ = PumpAsync(_connection.Events, Self, _routes, _generations.Current.Generation);
+        // With datagram flows the connection must see a stream's events in the engine's order with its datagrams (a FIN
+        // closes the stream's flow), so they all pass through it, as the handles' commands do.
+        _ = PumpAsync(_connection.Events, Self, _settings.DatagramFlows ? null : _streams, _generations.Current.Generation);
     }
 
     /// <inheritdoc/>
@@ -176,7 +175,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var outcome = LedgerFor(streamId).OnPeerStreamOpened(streamId);
         if (outcome != PeerStreamOpenOutcome.Accepted)
         {
-            _routes?.Discard(streamId.Value, _generations.Current.Generation);
+            _streams.Discard(streamId.Value, _generations.Current.Generation);
             Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, streamId, outcome);
             return;
         }
@@ -208,7 +207,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
         handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
-        _routes?.Attach(streamId.Value, handle.Stamp.Generation, actor);
         // One clock read for the stream's start, its leak deadline and its lifetime metric.
         var startedAt = _time.GetTimestamp();
         _streams.Add(streamId.Value, new StreamEntry(actor, handle, startedAt));
@@ -282,7 +280,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             _discardedStreams.RemoveAt(index);
         }
 
-        _routes?.Remove(stamp.StreamId.Value, entry.Actor);
         RecordStreamEnded(entry);
         if (!_generations.IsCurrent(stamp))
         {
@@ -436,5 +433,4 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             violations);
     }
 
-    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt);
 }
