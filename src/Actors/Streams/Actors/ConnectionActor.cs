@@ -34,6 +34,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private long _origin;
     private long _nextRequestId;
     private TimeSpan _leakScanDue;
+    private StreamHandlerRun.Runner? _handlerRunner;
 
     private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings, GenerationTracker? generations = null)
     {
@@ -183,7 +184,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var handle = SpawnStream(streamId);
         if (_settings.StreamHandler is { } handler)
         {
-            StreamHandlerRun.Start(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
+            StreamHandlerRun.Start(_handlerRunner ??= new StreamHandlerRun.Runner(handler, _settings.HandlerFailureErrorCode, Context.System.Log), handle);
         }
         else if (_settings.StreamHandlerProps is { } handlerProps)
         {

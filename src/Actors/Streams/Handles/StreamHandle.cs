@@ -26,7 +26,10 @@ public sealed partial class StreamHandle : IAsyncDisposable
     private CancellationTokenSource? _aborted;
     private object? _observersGate;
     private TransitionObservable? _transitions;
-    private int _peerAbortSignalled;
+    // PeerAbortSignalled | PeerResetReadSent, set with Interlocked.Or: one word instead of two on every handle.
+    private const int PeerAbortSignalled = 1;
+    private const int PeerResetReadSent = 2;
+    private int _signals;
     private IObserver<StreamTransition>[] _observers = [];
     private int _sendState;
     private int _receiveState;
@@ -37,7 +40,6 @@ public sealed partial class StreamHandle : IAsyncDisposable
     private static readonly Task<int> CompletedEndOfStream = Task.FromResult(0);
     private volatile bool _endOfStreamRead;
     private volatile bool _endOfDataDelivered;
-    private int _peerResetReadSent;
     private volatile StreamAbortedException? _sendAbort;
     private volatile StreamAbortedException? _receiveAbort;
     private volatile bool _ended;
@@ -88,7 +90,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
                 {
                     created.Dispose();
                 }
-                else if (Volatile.Read(ref _peerAbortSignalled) != 0)
+                else if ((Volatile.Read(ref _signals) & PeerAbortSignalled) != 0)
                 {
                     // The abort came before anyone asked for the token (SignalPeerAbort saw no source to cancel).
                     _ = aborted.CancelAsync();
@@ -131,7 +133,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
 
         if (_receiveAbort is { } aborted)
         {
-            if (aborted.ByPeer && Interlocked.Exchange(ref _peerResetReadSent, 1) == 0)
+            if (aborted.ByPeer && (Interlocked.Or(ref _signals, PeerResetReadSent) & PeerResetReadSent) == 0)
             {
                 // This read tells the application of the peer's reset: the stream actor learns of it (Reset Recvd → Reset
                 // Read), or the half would wait for a read that the handle has answered already.
@@ -293,7 +295,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal void SignalPeerAbort()
     {
         // A full fence before reading the source, paired with the compare-exchange in PeerAborted: one of the two cancels.
-        Interlocked.Exchange(ref _peerAbortSignalled, 1);
+        Interlocked.Or(ref _signals, PeerAbortSignalled);
         if (Volatile.Read(ref _aborted) is { IsCancellationRequested: false } aborted)
         {
             // Not inline: a handler's cancellation callbacks must not run on the stream actor's thread.

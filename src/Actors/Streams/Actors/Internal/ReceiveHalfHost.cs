@@ -22,8 +22,11 @@ internal sealed class ReceiveHalfHost
     private long _nextReadId;
     private long _drained;
     private bool _draining;
-    private long? _localAbortCode;
-    private long? _peerResetCode;
+    // NoCode until set: application error codes are 0..2^62-1 (RFC 9000 §20.2), and two nullable longs cost 16 bytes
+    // more on every idle stream.
+    private const long NoCode = -1;
+    private long _localAbortCode = NoCode;
+    private long _peerResetCode = NoCode;
 
     public ReceiveHalfHost(StreamActor stream) => _stream = stream;
 
@@ -75,7 +78,7 @@ internal sealed class ReceiveHalfHost
     public void OnData(StreamDataReceived data)
     {
         var step = _half.OnStreamFrame((ulong)data.Offset, data.Length, data.IsFin);
-        if (step.IsFailure || data.Length == 0 || _localAbortCode is not null)
+        if (step.IsFailure || data.Length == 0 || _localAbortCode != NoCode)
         {
             data.Dispose();
         }
@@ -92,10 +95,10 @@ internal sealed class ReceiveHalfHost
     {
         var pending = new PendingRead(++_nextReadId, read);
         (_reads ??= new List<PendingRead>(1)).Add(pending);
-        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
+        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode != NoCode)
         {
             // The read was sent before the handle saw the peer's reset: it reads the reset now, instead of waiting forever.
-            FailReads(new StreamAbortedException(StreamHalf.Receive, code, byPeer: true));
+            FailReads(new StreamAbortedException(StreamHalf.Receive, _peerResetCode, byPeer: true));
             Publish(_half.OnResetRead());
             return;
         }
@@ -125,7 +128,11 @@ internal sealed class ReceiveHalfHost
 
     public void OnAbort(long errorCode)
     {
-        _localAbortCode ??= errorCode;
+        if (_localAbortCode == NoCode)
+        {
+            _localAbortCode = errorCode;
+        }
+
         FailReads(new StreamAbortedException(StreamHalf.Receive, errorCode, byPeer: false));
         DiscardChunks(consume: false);
         var step = _half.StopSending((ulong)errorCode);
@@ -147,7 +154,11 @@ internal sealed class ReceiveHalfHost
 
     public void OnPeerReset(PeerResetStream reset)
     {
-        _peerResetCode ??= reset.ApplicationErrorCode;
+        if (_peerResetCode == NoCode)
+        {
+            _peerResetCode = reset.ApplicationErrorCode;
+        }
+
         var step = _half.OnResetStream((ulong)reset.ApplicationErrorCode, (ulong)reset.FinalSize);
         Publish(step);
         if (_half.State == ReceiveState.ResetRecvd)
@@ -164,9 +175,9 @@ internal sealed class ReceiveHalfHost
     /// <summary>The handle answered a read with the peer's reset on its own: the application has been told.</summary>
     public void OnPeerResetRead()
     {
-        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
+        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode != NoCode)
         {
-            FailReads(new StreamAbortedException(StreamHalf.Receive, code, byPeer: true));
+            FailReads(new StreamAbortedException(StreamHalf.Receive, _peerResetCode, byPeer: true));
             Publish(_half.OnResetRead());
         }
     }
