@@ -16,13 +16,14 @@ internal static class ActorChurnBenchmark
 {
     private const int PayloadSize = 64;
 
-    public static async Task<double> MeasureAsync(EngineSetup setup, BenchmarkOptions options)
+    /// <summary>Runs the churn; returns its rate in streams/s and how many streams completed in all, warmup included.</summary>
+    public static async Task<(double Rate, long Total)> MeasureAsync(EngineSetup setup, BenchmarkOptions options, ActorSystemSettings settings)
     {
         var limit = Math.Max(100, options.Concurrency);
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = limit };
         await using var pair = await setup.ConnectAsync(limits);
         var (server, client) = (pair.Server, pair.Client);
-        using var system = ActorSystem.Create("lifecycle-churn");
+        using var system = ActorSystem.Create("lifecycle-churn", settings);
         var serverActor = system.ActorOf(ConnectionActor.Props(server, new ConnectionActorSettings
         {
             ConnectionId = 1,
@@ -51,17 +52,19 @@ internal static class ActorChurnBenchmark
 
         using var profile = AllocationProfile.StartIfRequested();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var countBefore = Interlocked.Read(ref completed);
         var (count, elapsed) = await Measure.RunAsync(options.Warmup, options.Measure, options.Streams, () => Interlocked.Read(ref completed));
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        var workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
         var streamsDuring = Interlocked.Read(ref completed) - countBefore;
         stop.Cancel();
         profile?.Print(streamsDuring);
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO actor churn: {allocated / (double)Math.Max(1, streamsDuring):0} bytes allocated per stream (both sides, whole process)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO actor churn: {allocated / (double)Math.Max(1, streamsDuring):0} bytes allocated per stream (both sides, whole process), {workItems / (double)Math.Max(1, streamsDuring):0.0} thread-pool work items per stream"));
         await client.CloseAsync(0);
         await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        return count / elapsed.TotalSeconds;
+        return (count / elapsed.TotalSeconds, Interlocked.Read(ref completed));
     }
 
     private static async Task EchoAsync(StreamHandle stream, CancellationToken cancellation)

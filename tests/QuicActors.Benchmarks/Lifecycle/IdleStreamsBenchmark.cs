@@ -18,14 +18,14 @@ internal static class IdleStreamsBenchmark
     private const int WarmupStreams = 200;
     private static readonly byte[] OneByte = [42];
 
-    public static async Task<(double Client, double Server)> MeasureAsync(EngineSetup setup, int streams)
+    public static async Task<(double Client, double Server)> MeasureAsync(EngineSetup setup, int streams, ActorSystemSettings settings)
     {
         var limit = streams + WarmupStreams;
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = limit };
         await using var pair = await setup.ConnectAsync(limits);
         var (server, client) = (pair.Server, pair.Client);
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var system = ActorSystem.Create("lifecycle-idle");
+        using var system = ActorSystem.Create("lifecycle-idle", settings);
         var serverActor = system.ActorOf(ConnectionActor.Props(server, new ConnectionActorSettings
         {
             ConnectionId = 1,

@@ -7,6 +7,8 @@ namespace QuicActors.Streams;
 /// <summary>Local opens: a FIFO of waiting opens with deadlines, fed by the peer's MAX_STREAMS (RFC 9000 §4.6).</summary>
 public sealed partial class ConnectionActor
 {
+    private TimeSpan _openDeadlineDue;
+
     private TimeSpan Now => _time.GetElapsedTime(_origin);
 
     private void OnHandshakeCompleted(HandshakeCompleted completed)
@@ -100,6 +102,15 @@ public sealed partial class ConnectionActor
         var next = Min(_bidirectional.NextWaiterDeadline, _unidirectional.NextWaiterDeadline);
         if (next is { } deadline)
         {
+            // A timer already set for this instant or an earlier one stands (when it fires, ExpireOpens sets the next):
+            // under churn every grant of credit serves a waiting open, and restarting the timer each time cost more than
+            // the open itself.
+            if (_openDeadlineDue <= deadline && Timers.IsTimerActive(OpenDeadline.Instance))
+            {
+                return;
+            }
+
+            _openDeadlineDue = deadline;
             var delay = deadline - Now;
             Timers.StartSingleTimer(OpenDeadline.Instance, OpenDeadline.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
         }

@@ -18,6 +18,7 @@ public sealed partial class ConnectionActor
     private Serilog.ILogger _log = Serilog.Core.Logger.None;
     private TransitionAudience _audience = null!;
     private StreamActorContext _streamContext = null!;
+    private Kernel.Props _streamProps = null!;
     private CreditGauge? _creditGauge;
 
     /// <summary>
@@ -45,6 +46,7 @@ public sealed partial class ConnectionActor
         _log = _settings.Logger ?? Context.System.Log;
         _audience = new TransitionAudience(_settings, _log);
         _streamContext = new StreamActorContext(_connection, _generations, _settings.Linger, _time, _audience);
+        _streamProps = StreamActor.Props(_streamContext);
         _creditGauge = new CreditGauge(this);
         _settings.Metrics.AddCreditSource(_creditGauge);
     }
@@ -96,7 +98,11 @@ public sealed partial class ConnectionActor
         var direction = MetricTags.Direction(stamp.StreamId);
         var initiator = MetricTags.Initiator(stamp.StreamId, _connection.Role);
         _settings.Metrics.ActiveStreams.Add(-1, direction, initiator);
-        _settings.Metrics.StreamLifetime.Record(_time.GetElapsedTime(startedAt).TotalSeconds, direction, initiator);
+        if (_settings.Metrics.StreamLifetime.Enabled)
+        {
+            // The clock only for a histogram someone collects: a clock read is not free on every machine.
+            _settings.Metrics.StreamLifetime.Record(_time.GetElapsedTime(startedAt).TotalSeconds, direction, initiator);
+        }
     }
 
     private void OnSubscribe(SubscribeTransitions subscribe)

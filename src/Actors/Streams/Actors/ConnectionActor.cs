@@ -23,7 +23,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly GenerationTracker _generations;
     private StreamCreditLedger _bidirectional;
     private StreamCreditLedger _unidirectional;
-    private readonly Dictionary<long, StreamEntry> _streams = [];
+    // The live streams, which are also the event pump's routes to their actors.
+    private readonly StreamRouteTable _streams = new();
     private readonly List<StreamEntry> _discardedStreams = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
@@ -33,6 +34,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private long _origin;
     private long _nextRequestId;
     private TimeSpan _leakScanDue;
+    private StreamHandlerRun.Runner? _handlerRunner;
 
     private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings, GenerationTracker? generations = null)
     {
@@ -104,7 +106,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _time = Context.System.Settings.TimeProvider;
         _origin = _time.GetTimestamp();
         StartPublication();
-        _ = PumpAsync(_connection.Events, Self);
+        // With datagram flows the connection must see a stream's events in the engine's order with its datagrams (a FIN
+        // closes the stream's flow), so they all pass through it, as the handles' commands do.
+        _ = PumpAsync(_connection.Events, Self, _settings.DatagramFlows ? null : _streams, _generations.Current.Generation);
     }
 
     /// <inheritdoc/>
@@ -124,14 +128,39 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
-    /// <summary>The one pump per connection: every engine event becomes a message, in order.</summary>
-    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self)
+    /// <summary>
+    /// The one pump per connection: every engine event becomes a message, in order. A stream's events go straight to its
+    /// actor through its route (<see cref="StreamRouteTable"/>: one hop instead of two, and the connection actor, which
+    /// every stream shares, stays out of the way); the connection's own events, and a stream's without a route of the
+    /// pump's generation, go to the connection actor. A peer's open makes the stream's route before the connection actor
+    /// spawns the stream; the pump's generation follows the 0-RTT rejections it reads, so no event of the new generation
+    /// can take an old stream's route (stream IDs restart at 0).
+    /// </summary>
+    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self, StreamRouteTable? routes, int generation)
     {
         while (await events.WaitToReadAsync().ConfigureAwait(false))
         {
             while (events.TryRead(out var engineEvent))
             {
-                self.Tell(engineEvent, ActorRefs.NoSender);
+                switch (engineEvent)
+                {
+                    case EngineEvent when routes is null:
+                        self.Tell(engineEvent, ActorRefs.NoSender);
+                        break;
+                    case PeerStreamOpened opened:
+                        routes.AddWaiting(opened.StreamId.Value, generation);
+                        self.Tell(opened, ActorRefs.NoSender);
+                        break;
+                    case StreamEvent streamEvent when routes.TryDeliver(streamEvent, generation):
+                        break;
+                    case EarlyDataRejected:
+                        generation++;
+                        self.Tell(engineEvent, ActorRefs.NoSender);
+                        break;
+                    default:
+                        self.Tell(engineEvent, ActorRefs.NoSender);
+                        break;
+                }
             }
         }
     }
@@ -143,17 +172,19 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnPeerStreamOpened(PeerStreamOpened opened)
     {
-        var outcome = LedgerFor(opened.StreamId).OnPeerStreamOpened(opened.StreamId);
+        var streamId = opened.StreamId;
+        var outcome = LedgerFor(streamId).OnPeerStreamOpened(streamId);
         if (outcome != PeerStreamOpenOutcome.Accepted)
         {
-            Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, opened.StreamId, outcome);
+            _streams.Discard(streamId.Value, _generations.Current.Generation);
+            Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, streamId, outcome);
             return;
         }
 
-        var handle = SpawnStream(opened.StreamId);
+        var handle = SpawnStream(streamId);
         if (_settings.StreamHandler is { } handler)
         {
-            StreamHandlerRun.Start(handler, handle, _settings.HandlerFailureErrorCode, Context.System.Log);
+            StreamHandlerRun.Start(_handlerRunner ??= new StreamHandlerRun.Runner(handler, _settings.HandlerFailureErrorCode, Context.System.Log), handle);
         }
         else if (_settings.StreamHandlerProps is { } handlerProps)
         {
@@ -165,22 +196,26 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Spawns the actor of a stream and attaches its route (a peer's stream got one from the pump, waiting for the actor).</summary>
     private StreamHandle SpawnStream(QuicStreamId streamId)
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
         // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
         // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
-        var actor = Context.ActorOf(StreamActor.Props(_streamContext, handle), name);
+        var actor = Context.ActorOf(_streamProps, name);
+        actor.Tell(handle, Self);
 
         // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
         handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
-        _streams.Add(streamId.Value, new StreamEntry(actor, handle, _time.GetTimestamp()));
+        // One clock read for the stream's start, its leak deadline and its lifetime metric.
+        var startedAt = _time.GetTimestamp();
+        _streams.Add(streamId.Value, new StreamEntry(actor, handle, startedAt));
         OnStreamSpawned(handle);
         if (_leaks is not null)
         {
             // The half states in a report are read from the handle when the report is made (ScanForLeaks), not kept up to date here.
-            _leaks.Register(streamId, Now, handle.CanWrite ? nameof(SendState.Ready) : LeakDetector.AbsentHalf, handle.CanRead ? nameof(ReceiveState.Recv) : LeakDetector.AbsentHalf);
+            _leaks.Register(streamId, _time.GetElapsedTime(_origin, startedAt), handle.CanWrite ? nameof(SendState.Ready) : LeakDetector.AbsentHalf, handle.CanRead ? nameof(ReceiveState.Recv) : LeakDetector.AbsentHalf);
             ScheduleLeakScan();
         }
 
@@ -399,5 +434,4 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             violations);
     }
 
-    private readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt);
 }

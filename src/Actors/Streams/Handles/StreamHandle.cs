@@ -26,12 +26,20 @@ public sealed partial class StreamHandle : IAsyncDisposable
     private CancellationTokenSource? _aborted;
     private object? _observersGate;
     private TransitionObservable? _transitions;
-    private int _peerAbortSignalled;
+    // PeerAbortSignalled | PeerResetReadSent, set with Interlocked.Or: one word instead of two on every handle.
+    private const int PeerAbortSignalled = 1;
+    private const int PeerResetReadSent = 2;
+    private int _signals;
     private IObserver<StreamTransition>[] _observers = [];
     private int _sendState;
     private int _receiveState;
+    private const int NotReleased = 0;
+    private const int ReleaseSent = 1;
+    private const int ReleasedQuietly = 2;
     private int _released;
+    private static readonly Task<int> CompletedEndOfStream = Task.FromResult(0);
     private volatile bool _endOfStreamRead;
+    private volatile bool _endOfDataDelivered;
     private volatile StreamAbortedException? _sendAbort;
     private volatile StreamAbortedException? _receiveAbort;
     private volatile bool _ended;
@@ -82,7 +90,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
                 {
                     created.Dispose();
                 }
-                else if (Volatile.Read(ref _peerAbortSignalled) != 0)
+                else if ((Volatile.Read(ref _signals) & PeerAbortSignalled) != 0)
                 {
                     // The abort came before anyone asked for the token (SignalPeerAbort saw no source to cancel).
                     _ = aborted.CancelAsync();
@@ -127,12 +135,29 @@ public sealed partial class StreamHandle : IAsyncDisposable
         // moves the half to Reset Read (RFC 9000 §3.2). Failed here, the actor would never learn that the reset was read.
         if (_receiveAbort is { } aborted && (_ended || ReceiveState != Streams.ReceiveState.ResetRecvd))
         {
+            if (aborted.ByPeer && (Interlocked.Or(ref _signals, PeerResetReadSent) & PeerResetReadSent) == 0)
+            {
+                // This read tells the application of the peer's reset: the stream actor learns of it (Reset Recvd → Reset
+                // Read), or the half would wait for a read that the handle has answered already.
+                Target.Tell(new PeerResetRead(Stamp), ActorRefs.NoSender);
+            }
+
             return Task.FromException<int>(aborted);
         }
 
         if (_endOfStreamRead)
         {
-            return Task.FromResult(0);
+            return CompletedEndOfStream;
+        }
+
+        if (_endOfDataDelivered && !buffer.IsEmpty)
+        {
+            // Every byte was read and the peer's FIN is in: this read is EOF, answered here. The stream actor learns of it
+            // with a one-way notice (Data Recvd → Data Read) instead of a read it must answer: no completion source and no
+            // continuation to schedule.
+            _endOfStreamRead = true;
+            Target.Tell(new EndOfStreamRead(Stamp), ActorRefs.NoSender);
+            return CompletedEndOfStream;
         }
 
         var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -194,11 +219,26 @@ public sealed partial class StreamHandle : IAsyncDisposable
 
     internal void Release()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0 && !_ended)
+        // Once both halves are terminal the stream actor is stopping: the linger policy has nothing left to do, and the
+        // command would only become a dead letter (common: the peer's acknowledgement often ends a stream before its
+        // handler returns).
+        var send = !_ended && !BothHalvesTerminal;
+        if (Interlocked.CompareExchange(ref _released, send ? ReleaseSent : ReleasedQuietly, NotReleased) == NotReleased && send)
         {
             Target.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
         }
     }
+
+    /// <summary>
+    /// Whether a <see cref="ReleaseCommand"/> is on its way (set before it is told): a stream actor whose halves end before
+    /// it arrives waits for it rather than leave it to the dead letters.
+    /// </summary>
+    internal bool ReleaseCommandSent => Volatile.Read(ref _released) == ReleaseSent;
+
+    /// <summary>Whether every half the stream has here was last seen terminal (the stream actor publishes each state before it stops).</summary>
+    private bool BothHalvesTerminal =>
+        (!CanWrite || SendStateMachine.IsTerminal((Streams.SendState)Volatile.Read(ref _sendState)))
+        && (!CanRead || ReceiveStateMachine.IsTerminal((Streams.ReceiveState)Volatile.Read(ref _receiveState)));
 
     /// <summary>The abort that ended the send half, once the handle knows of it.</summary>
     internal StreamAbortedException? SendAbort => _sendAbort;
@@ -207,6 +247,12 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal StreamAbortedException? ReceiveAbort => _receiveAbort;
 
     internal void MarkEndOfStreamRead() => _endOfStreamRead = true;
+
+    /// <summary>
+    /// Called by the receive half, before it completes the read that took the last byte of a stream whose FIN is in: the
+    /// next read is EOF and needs no answer from the actor.
+    /// </summary>
+    internal void MarkEndOfDataDelivered() => _endOfDataDelivered = true;
 
     /// <summary>
     /// Where commands go: straight to the stream actor, which runs the generation gate itself; through the connection actor
@@ -251,7 +297,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal void SignalPeerAbort()
     {
         // A full fence before reading the source, paired with the compare-exchange in PeerAborted: one of the two cancels.
-        Interlocked.Exchange(ref _peerAbortSignalled, 1);
+        Interlocked.Or(ref _signals, PeerAbortSignalled);
         if (Volatile.Read(ref _aborted) is { IsCancellationRequested: false } aborted)
         {
             // Not inline: a handler's cancellation callbacks must not run on the stream actor's thread.

@@ -15,8 +15,6 @@ namespace QuicActors.Streams.Internal;
 internal sealed class ReceiveHalfHost
 {
     private readonly StreamActor _stream;
-    private readonly StreamActorContext _context;
-    private readonly StreamHandle _handle;
     private Queue<StreamDataReceived>? _chunks;
     private List<PendingRead>? _reads;
     private ReceiveHalf _half;
@@ -24,15 +22,18 @@ internal sealed class ReceiveHalfHost
     private long _nextReadId;
     private long _drained;
     private bool _draining;
-    private long? _localAbortCode;
-    private long? _peerResetCode;
+    // NoCode until set: application error codes are 0..2^62-1 (RFC 9000 §20.2), and two nullable longs cost 16 bytes
+    // more on every idle stream.
+    private const long NoCode = -1;
+    private long _localAbortCode = NoCode;
+    private long _peerResetCode = NoCode;
 
-    public ReceiveHalfHost(StreamActor stream, StreamActorContext context, StreamHandle handle)
-    {
-        _stream = stream;
-        _context = context;
-        _handle = handle;
-    }
+    public ReceiveHalfHost(StreamActor stream) => _stream = stream;
+
+    // Read through the stream actor rather than kept here: two references less per half, on every idle stream.
+    private StreamActorContext StreamContext => _stream.StreamContext;
+
+    private StreamHandle Handle => _stream.Handle;
 
     public ReceiveState State => _half.State;
 
@@ -44,7 +45,7 @@ internal sealed class ReceiveHalfHost
 
     public void OnGenerationDiscarded()
     {
-        FailReads(new StaleHandleException(_handle.Stamp, _context.Generations.Current.Generation));
+        FailReads(new StaleHandleException(Handle.Stamp, StreamContext.Generations.Current.Generation));
         Publish(_half.OnGenerationDiscarded());
     }
 
@@ -53,7 +54,7 @@ internal sealed class ReceiveHalfHost
         // The connection's last generation ended: a read that got past the gate just before the close fails as every later
         // operation on the handle will (reads go straight to the stream actor, so one can arrive between the engine's close
         // and the connection actor's).
-        FailReads(new StaleHandleException(_handle.Stamp));
+        FailReads(new StaleHandleException(Handle.Stamp));
         Publish(_half.OnConnectionClosed());
     }
 
@@ -70,14 +71,14 @@ internal sealed class ReceiveHalfHost
 
         if (ReadCount > 0)
         {
-            FailReads(new InvalidOperationException($"Stream {_handle.Stamp.StreamId}: the receive half has ended."));
+            FailReads(new InvalidOperationException($"Stream {Handle.Stamp.StreamId}: the receive half has ended."));
         }
     }
 
     public void OnData(StreamDataReceived data)
     {
         var step = _half.OnStreamFrame((ulong)data.Offset, data.Length, data.IsFin);
-        if (step.IsFailure || data.Length == 0 || _localAbortCode is not null)
+        if (step.IsFailure || data.Length == 0 || _localAbortCode != NoCode)
         {
             data.Dispose();
         }
@@ -94,10 +95,10 @@ internal sealed class ReceiveHalfHost
     {
         var pending = new PendingRead(++_nextReadId, read);
         (_reads ??= new List<PendingRead>(1)).Add(pending);
-        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode is { } code)
+        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode != NoCode)
         {
             // The read was sent before the handle saw the peer's reset: it reads the reset now, instead of waiting forever.
-            FailReads(new StreamAbortedException(StreamHalf.Receive, code, byPeer: true));
+            FailReads(new StreamAbortedException(StreamHalf.Receive, _peerResetCode, byPeer: true));
             Publish(_half.OnResetRead());
             return;
         }
@@ -121,22 +122,26 @@ internal sealed class ReceiveHalfHost
             var read = _reads![index];
             _reads.RemoveAt(index);
             CancelDeadline(read);
-            read.Command.Completion.TrySetException(new TimeoutException($"Stream {_handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
+            read.Command.Completion.TrySetException(new TimeoutException($"Stream {Handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
         }
     }
 
     public void OnAbort(long errorCode)
     {
-        _localAbortCode ??= errorCode;
+        if (_localAbortCode == NoCode)
+        {
+            _localAbortCode = errorCode;
+        }
+
         FailReads(new StreamAbortedException(StreamHalf.Receive, errorCode, byPeer: false));
         DiscardChunks(consume: false);
         var step = _half.StopSending((ulong)errorCode);
         // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
-        if (step.Action.Kind == StreamActionKind.SendStopSending && _context.Generations.IsCurrent(_handle.Stamp))
+        if (step.Action.Kind == StreamActionKind.SendStopSending && StreamContext.Generations.IsCurrent(Handle.Stamp))
         {
             try
             {
-                _context.Connection.StopSending(_handle.Stamp.StreamId, errorCode);
+                StreamContext.Connection.StopSending(Handle.Stamp.StreamId, errorCode);
             }
             catch (QuicTransportException)
             {
@@ -149,7 +154,11 @@ internal sealed class ReceiveHalfHost
 
     public void OnPeerReset(PeerResetStream reset)
     {
-        _peerResetCode ??= reset.ApplicationErrorCode;
+        if (_peerResetCode == NoCode)
+        {
+            _peerResetCode = reset.ApplicationErrorCode;
+        }
+
         var step = _half.OnResetStream((ulong)reset.ApplicationErrorCode, (ulong)reset.FinalSize);
         Publish(step);
         if (_half.State == ReceiveState.ResetRecvd)
@@ -160,6 +169,16 @@ internal sealed class ReceiveHalfHost
                 FailReads(new StreamAbortedException(StreamHalf.Receive, reset.ApplicationErrorCode, byPeer: true));
                 Publish(_half.OnResetRead());
             }
+        }
+    }
+
+    /// <summary>The handle answered a read with the peer's reset on its own: the application has been told.</summary>
+    public void OnPeerResetRead()
+    {
+        if (_half.State == ReceiveState.ResetRecvd && _peerResetCode != NoCode)
+        {
+            FailReads(new StreamAbortedException(StreamHalf.Receive, _peerResetCode, byPeer: true));
+            Publish(_half.OnResetRead());
         }
     }
 
@@ -203,26 +222,57 @@ internal sealed class ReceiveHalfHost
 
             Consume(count);
             CancelDeadline(read);
+            if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd)
+            {
+                // Before the answer, so the reader's next read finds EOF at its handle (see StreamHandle.ReadAsync).
+                Handle.MarkEndOfDataDelivered();
+            }
+
             read.Command.Completion.TrySetResult(count);
         }
 
+        ServeEndOfStream();
+        DropEmptyBuffers();
+    }
+
+    /// <summary>The handle answered a read with EOF on its own (every byte was delivered and the FIN is in).</summary>
+    public void OnEndOfStreamRead()
+    {
+        if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd)
+        {
+            Handle.MarkEndOfStreamRead();
+            CompleteReadsAtEndOfStream();
+            Publish(_half.OnEofRead());
+            DropEmptyBuffers();
+        }
+    }
+
+    private void ServeEndOfStream()
+    {
         if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd && (ReadCount > 0 || _draining))
         {
-            _handle.MarkEndOfStreamRead();
-            if (_reads is { } reads)
-            {
-                foreach (var read in reads)
-                {
-                    CancelDeadline(read);
-                    read.Command.Completion.TrySetResult(0);
-                }
-
-                reads.Clear();
-            }
-
+            Handle.MarkEndOfStreamRead();
+            CompleteReadsAtEndOfStream();
             Publish(_half.OnEofRead());
         }
+    }
 
+    private void CompleteReadsAtEndOfStream()
+    {
+        if (_reads is { } reads)
+        {
+            foreach (var read in reads)
+            {
+                CancelDeadline(read);
+                read.Command.Completion.TrySetResult(0);
+            }
+
+            reads.Clear();
+        }
+    }
+
+    private void DropEmptyBuffers()
+    {
         // An idle stream keeps no empty buffers: most streams wait with nothing queued, and 2 KB per idle stream is the budget.
         if (_reads is { Count: 0 })
         {
@@ -267,14 +317,14 @@ internal sealed class ReceiveHalfHost
         }
 
         _half.OnBytesRead(count);
-        if (!_context.Generations.IsCurrent(_handle.Stamp))
+        if (!StreamContext.Generations.IsCurrent(Handle.Stamp))
         {
             return;
         }
 
         try
         {
-            _context.Connection.Consume(_handle.Stamp.StreamId, count);
+            StreamContext.Connection.Consume(Handle.Stamp.StreamId, count);
         }
         catch (QuicTransportException)
         {
@@ -304,7 +354,7 @@ internal sealed class ReceiveHalfHost
     {
         foreach (var transition in step.Transitions)
         {
-            _stream.OnHalfTransition(new StreamTransition(_handle.Stamp, StreamHalf.Receive, default, transition));
+            _stream.OnHalfTransition(new StreamTransition(Handle.Stamp, StreamHalf.Receive, default, transition));
         }
     }
 

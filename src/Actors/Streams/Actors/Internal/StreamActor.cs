@@ -18,9 +18,9 @@ internal sealed partial class StreamActor : ActorBase
 {
     private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
     private readonly StreamActorContext _context;
-    private readonly StreamHandle _handle;
-    private readonly SendHalfHost? _send;
-    private readonly ReceiveHalfHost? _receive;
+    private StreamHandle _handle = null!;
+    private SendHalfHost? _send;
+    private ReceiveHalfHost? _receive;
     private ICancelable? _lingerRecheck;
     private long _lingerRecheckArmedAt;
     private TimeSpan _lingerRecheckAfter;
@@ -29,29 +29,43 @@ internal sealed partial class StreamActor : ActorBase
     private long _drained;
     private bool _receiveEnded;
     private bool _released;
+    private bool _releaseArrived;
     private bool _lingerDue;
     private bool _drainAsked;
     private bool _stopSendingSent;
     private bool _finAsked;
     private bool _resetSent;
 
-    public StreamActor(StreamActorContext context, StreamHandle handle)
+    /// <summary>A stream actor of the connection <paramref name="context"/> belongs to; its first message is its <see cref="StreamHandle"/>.</summary>
+    public StreamActor(StreamActorContext context) => _context = context;
+
+    /// <summary>
+    /// The props every stream actor of one connection shares. The handle comes as the actor's first message, told by the
+    /// connection right after the spawn (before anyone else holds the handle or the actor's route, so nothing can overtake
+    /// it): props, factory and closure per stream would cost about 150 bytes for as long as the stream lives.
+    /// </summary>
+    public static Props Props(StreamActorContext context) =>
+        Kernel.Props.Create(() => new StreamActor(context));
+
+    private void Attach(StreamHandle handle)
     {
-        _context = context;
         _handle = handle;
         if (handle.CanWrite)
         {
-            _send = new SendHalfHost(this, context, handle);
+            _send = new SendHalfHost(this);
         }
 
         if (handle.CanRead)
         {
-            _receive = new ReceiveHalfHost(this, context, handle);
+            _receive = new ReceiveHalfHost(this);
         }
     }
 
-    public static Props Props(StreamActorContext context, StreamHandle handle) =>
-        Kernel.Props.Create(() => new StreamActor(context, handle));
+    /// <summary>What the stream actors of this connection share (read by the halves).</summary>
+    internal StreamActorContext StreamContext => _context;
+
+    /// <summary>The stream's handle (read by the halves).</summary>
+    internal StreamHandle Handle => _handle;
 
     /// <summary>The send half, while it still takes input.</summary>
     private SendHalfHost? LiveSend => _send is { IsTerminal: false } send ? send : null;
@@ -63,14 +77,30 @@ internal sealed partial class StreamActor : ActorBase
     {
         switch (message)
         {
+            case StreamHandle handle when _handle is null:
+                Attach(handle);
+                return true;
             case IStreamCommand command when !ReferenceEquals(Sender, Context.Parent) && !Admit(command):
-                // Straight from a handle: the connection's generation gate was not on the way, so it runs here.
+                // Straight from a handle: the connection's generation gate was not on the way, so it runs here. A refused
+                // release still counts as arrived: the actor may be waiting for it to stop.
+                if (command is ReleaseCommand)
+                {
+                    _releaseArrived = true;
+                    AfterMessage();
+                }
+
                 return true;
             case ReadCommand read:
                 OnRead(read);
                 break;
             case WriteCommand write:
                 OnWrite(write);
+                break;
+            case EndOfStreamRead:
+                LiveReceive?.OnEndOfStreamRead();
+                break;
+            case PeerResetRead:
+                LiveReceive?.OnPeerResetRead();
                 break;
             case StreamDataReceived data:
                 if (LiveReceive is { } receiver)
@@ -95,7 +125,7 @@ internal sealed partial class StreamActor : ActorBase
             case LingerRecheck:
                 // A cancelled timer's message may still come; only the armed timer's own is (about) due by now. Erring
                 // early only re-arms: a stray recheck re-applies the policy and changes nothing else.
-                if (LingerRecheckRemaining() <= TimeSpan.FromMilliseconds(1))
+                if (LingerRecheckRemaining(_context.Time.GetTimestamp()) <= TimeSpan.FromMilliseconds(1))
                 {
                     _lingerRecheck = null;
                 }
@@ -153,6 +183,12 @@ internal sealed partial class StreamActor : ActorBase
 
     protected override void PostStop()
     {
+        if (_handle is null)
+        {
+            // Stopped before its handle came (its connection stopped right after the spawn): there is nothing to report.
+            return;
+        }
+
         EndReceive();
         _lingerRecheck?.Cancel();
 
@@ -200,11 +236,15 @@ internal sealed partial class StreamActor : ActorBase
 
     private void AfterMessage()
     {
-        // Each linger action is taken once, so this ends: a pass either acts (and may cause transitions) or does not.
-        while (_lingerDue)
+        var terminal = (_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal);
+
+        // Each linger action is taken once, so this ends: a pass either acts (and may cause transitions) or does not. A
+        // stream whose halves are all terminal needs no pass: it stops now, and its recheck is cancelled when it stops.
+        while (_lingerDue && !terminal)
         {
             _lingerDue = false;
             ApplyLinger();
+            terminal = (_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal);
         }
 
         if (_receive is { IsTerminal: true })
@@ -212,11 +252,19 @@ internal sealed partial class StreamActor : ActorBase
             EndReceive();
         }
 
-        if ((_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal))
+        if (terminal && !ReleaseComing)
         {
             Context.Stop(Self);
         }
     }
+
+    /// <summary>
+    /// The handle has told its release and it has not arrived yet. The peer's last acknowledgement often ends a stream just
+    /// after its handler returned: stopping now would leave the release to the dead letters, which cost far more than
+    /// waiting for it. Only while the generation is current: once it ends, the connection drops commands at its gate, and
+    /// the event that ended the generation runs this check again.
+    /// </summary>
+    private bool ReleaseComing => !_releaseArrived && _handle.ReleaseCommandSent && _context.Generations.IsCurrent(_handle.Stamp);
 
     private void EndReceive()
     {
@@ -270,6 +318,7 @@ internal sealed partial class StreamActor : ActorBase
 
     private void OnRelease()
     {
+        _releaseArrived = true;
         if (_released)
         {
             return;
@@ -296,13 +345,15 @@ internal sealed partial class StreamActor : ActorBase
             LiveReceive?.Drain();
         }
 
+        // One clock read per pass.
+        var now = _context.Time.GetTimestamp();
         var observation = new LingerObservation(
             SendProgress(),
             ReceiveProgress(),
             ApplicationReleased: true,
-            _context.Time.GetElapsedTime(_releasedAt),
+            _context.Time.GetElapsedTime(_releasedAt, now),
             _drained,
-            _send?.State == SendState.DataSent ? _context.Time.GetElapsedTime(_finSentAt) : TimeSpan.Zero);
+            _send?.State == SendState.DataSent ? _context.Time.GetElapsedTime(_finSentAt, now) : TimeSpan.Zero);
         var decision = _context.Linger.Decide(observation);
         if (decision.Has(LingerActions.Drain) && !_drainAsked)
         {
@@ -335,11 +386,11 @@ internal sealed partial class StreamActor : ActorBase
             // A recheck already due no later stands: it re-applies the policy, which arms the next one. Re-arming on every
             // transition would create and cancel a timer each time.
             recheck = recheck < TimeSpan.Zero ? TimeSpan.Zero : recheck;
-            if (_lingerRecheck is null || LingerRecheckRemaining() > recheck)
+            if (_lingerRecheck is null || LingerRecheckRemaining(now) > recheck)
             {
                 _lingerRecheck?.Cancel();
                 _lingerRecheck = ScheduleSelf(recheck, LingerRecheck.Instance);
-                _lingerRecheckArmedAt = _context.Time.GetTimestamp();
+                _lingerRecheckArmedAt = now;
                 _lingerRecheckAfter = recheck;
             }
         }
@@ -350,7 +401,7 @@ internal sealed partial class StreamActor : ActorBase
         }
     }
 
-    private TimeSpan LingerRecheckRemaining() => _lingerRecheckAfter - _context.Time.GetElapsedTime(_lingerRecheckArmedAt);
+    private TimeSpan LingerRecheckRemaining(long now) => _lingerRecheckAfter - _context.Time.GetElapsedTime(_lingerRecheckArmedAt, now);
 
     private SendHalfProgress SendProgress() => _send?.State switch
     {

@@ -41,10 +41,47 @@ internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte
         Fail(Origin?.SendAbort ?? (Exception)new InvalidOperationException($"Stream {Stamp.StreamId} had ended when the command reached it."));
 }
 
+/// <summary>
+/// The application read EOF, answered by its handle at once because the receive half had delivered every byte with the FIN
+/// in (<see cref="StreamHandle.MarkEndOfDataDelivered"/>): Data Recvd → Data Read.
+/// </summary>
+internal sealed record EndOfStreamRead(StreamHandleStamp Stamp) : IStreamCommand
+{
+    public void Fail(Exception exception)
+    {
+    }
+
+    /// <summary>The reader already has its answer: nothing to tell, and no exception to make.</summary>
+    public void FailStreamEnded()
+    {
+    }
+}
+
+/// <summary>
+/// The application was told of the peer's reset by its handle, which knew of it already (a read answered without the
+/// actor): Reset Recvd → Reset Read.
+/// </summary>
+internal sealed record PeerResetRead(StreamHandleStamp Stamp) : IStreamCommand
+{
+    public void Fail(Exception exception)
+    {
+    }
+
+    /// <summary>The reader already has its answer: nothing to tell, and no exception to make.</summary>
+    public void FailStreamEnded()
+    {
+    }
+}
+
 /// <summary>Abort one or both directions with <see cref="ErrorCode"/>.</summary>
 internal sealed record AbortCommand(StreamHandleStamp Stamp, StreamAbortDirection Direction, long ErrorCode) : IStreamCommand
 {
     public void Fail(Exception exception)
+    {
+    }
+
+    /// <summary>Nobody waits for an abort: nothing to tell, and no exception to make.</summary>
+    public void FailStreamEnded()
     {
     }
 }
@@ -56,6 +93,11 @@ internal sealed record AbortCommand(StreamHandleStamp Stamp, StreamAbortDirectio
 internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand, IDeadLetterSuppression
 {
     public void Fail(Exception exception)
+    {
+    }
+
+    /// <summary>Nobody waits for a release: nothing to tell, and no exception to make.</summary>
+    public void FailStreamEnded()
     {
     }
 }

@@ -8,24 +8,20 @@ namespace QuicActors.Streams.Internal;
 /// </summary>
 internal sealed class StreamHandlerRun : IThreadPoolWorkItem
 {
-    private readonly Func<StreamHandle, CancellationToken, Task> _handler;
+    private readonly Runner _runner;
     private readonly StreamHandle _handle;
-    private readonly long _failureCode;
-    private readonly Serilog.ILogger _log;
     private Task? _task;
 
-    private StreamHandlerRun(Func<StreamHandle, CancellationToken, Task> handler, StreamHandle handle, long failureCode, Serilog.ILogger log)
+    private StreamHandlerRun(Runner runner, StreamHandle handle)
     {
-        _handler = handler;
+        _runner = runner;
         _handle = handle;
-        _failureCode = failureCode;
-        _log = log;
     }
 
-    /// <summary>Queues <paramref name="handler"/> for <paramref name="handle"/>.</summary>
-    public static void Start(Func<StreamHandle, CancellationToken, Task> handler, StreamHandle handle, long failureCode, Serilog.ILogger log) =>
+    /// <summary>Queues the handler of <paramref name="runner"/> for <paramref name="handle"/>.</summary>
+    public static void Start(Runner runner, StreamHandle handle) =>
         // Unsafe (no ExecutionContext flow): the connection actor's turn has no ambient context worth handing on.
-        ThreadPool.UnsafeQueueUserWorkItem(new StreamHandlerRun(handler, handle, failureCode, log), preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(new StreamHandlerRun(runner, handle), preferLocal: false);
 
     /// <inheritdoc/>
     public void Execute()
@@ -33,7 +29,7 @@ internal sealed class StreamHandlerRun : IThreadPoolWorkItem
         Task? task;
         try
         {
-            task = _handler(_handle, _handle.PeerAborted);
+            task = _runner.Handler(_handle, _handle.PeerAborted);
         }
         catch (Exception ex)
         {
@@ -74,10 +70,10 @@ internal sealed class StreamHandlerRun : IThreadPoolWorkItem
     {
         if (failure is not null)
         {
-            _log.Warning(failure, "Stream handler of {Stream} failed; aborting the stream with code {Code}", _handle.Stamp, _failureCode);
+            _runner.Log.Warning(failure, "Stream handler of {Stream} failed; aborting the stream with code {Code}", _handle.Stamp, _runner.FailureCode);
             try
             {
-                _handle.Abort(StreamAbortDirection.Both, _failureCode);
+                _handle.Abort(StreamAbortDirection.Both, _runner.FailureCode);
             }
             catch (StaleHandleException)
             {
@@ -86,5 +82,18 @@ internal sealed class StreamHandlerRun : IThreadPoolWorkItem
         }
 
         _handle.Release();
+    }
+
+    /// <summary>
+    /// What every run of one connection shares (the handler, the failure code, the log): one object per connection, so a
+    /// waiting run holds two references, not five.
+    /// </summary>
+    internal sealed class Runner(Func<StreamHandle, CancellationToken, Task> handler, long failureCode, Serilog.ILogger log)
+    {
+        public Func<StreamHandle, CancellationToken, Task> Handler { get; } = handler;
+
+        public long FailureCode { get; } = failureCode;
+
+        public Serilog.ILogger Log { get; } = log;
     }
 }

@@ -1,0 +1,6 @@
+using QuicActors.Kernel;
+
+namespace QuicActors.Streams.Internal;
+
+/// <summary>A live stream of a connection actor: its actor, its handle and when it started (a timestamp of the actor system's clock).</summary>
+internal readonly record struct StreamEntry(IActorRef Actor, StreamHandle Handle, long StartedAt);
