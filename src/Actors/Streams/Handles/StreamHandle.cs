@@ -131,9 +131,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(deadline), d, "A read deadline cannot be negative.");
         }
 
-        // A peer's reset not yet read (Reset Recvd) goes to the stream actor as this read: it answers with the reset and
-        // moves the half to Reset Read (RFC 9000 §3.2). Failed here, the actor would never learn that the reset was read.
-        if (_receiveAbort is { } aborted && (_ended || ReceiveState != Streams.ReceiveState.ResetRecvd))
+        if (_receiveAbort is { } aborted)
         {
             if (aborted.ByPeer && (Interlocked.Or(ref _signals, PeerResetReadSent) & PeerResetReadSent) == 0)
             {
