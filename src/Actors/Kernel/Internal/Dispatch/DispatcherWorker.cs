@@ -92,7 +92,7 @@ internal sealed class DispatcherWorker
         /// <summary>In one turn since the last tick: thieves may take its last cell, and its queue goes to the global queue.</summary>
         Stuck,
 
-        /// <summary>Few, long turns on two ticks in a row while two or more cells wait: thieves may take one (see <see cref="MinCellsToSteal"/>).</summary>
+        /// <summary>Few, long turns on two ticks in a row with two or more cells on the worker (running or queued): thieves may take a queued one (see <see cref="MinCellsToSteal"/>).</summary>
         Shareable,
     }
 
@@ -101,8 +101,10 @@ internal sealed class DispatcherWorker
     {
         var turns = Turns;
         var stuck = (turns & 1) != 0 && turns == _monitorTurns;
-        // Each turn counts twice (start and end).
-        var longTurns = !stuck && turns - _monitorTurns < 2 * MaxTurnsPerTickToShare && Queue.Count >= 2;
+        // Each turn counts twice (start and end), so an odd count means a turn is running. The running cell counts as one
+        // of the two: two busy actors on one worker spend most of their time as one running and one queued.
+        var cells = Queue.Count + (int)(turns & 1);
+        var longTurns = !stuck && turns - _monitorTurns < 2 * MaxTurnsPerTickToShare && cells >= 2;
         _ticksOfLongTurns = longTurns ? _ticksOfLongTurns + 1 : 0;
         var shareable = _ticksOfLongTurns >= TicksOfLongTurnsToShare;
         _monitorTurns = turns;
@@ -122,12 +124,12 @@ internal sealed class DispatcherWorker
 
     /// <summary>
     /// Takes a cell for a thief: the oldest if <see cref="MinCellsToSteal"/> or more are queued, if the worker is stuck,
-    /// or if two are queued and the monitor found its turns long; else none.
+    /// or if the monitor found its turns long with two cells on it (running or queued); else none.
     /// </summary>
     public ActorCell? TrySteal()
     {
         var count = Queue.Count;
-        return count >= MinCellsToSteal || (count > 0 && _stuck) || (count >= 2 && _shareable) ? Queue.TryTake() : null;
+        return count >= MinCellsToSteal || (count > 0 && (_stuck || _shareable)) ? Queue.TryTake() : null;
     }
 
     /// <summary>
