@@ -12,9 +12,15 @@ namespace QuicActors.Conformance.Tests.Interop.Peer;
 internal static class QuicGoClient
 {
     /// <summary>Runs the client in <paramref name="mode"/> against <paramref name="server"/> with <paramref name="extraArguments"/>.</summary>
-    public static async Task<QuicGoClientResult> RunAsync(EndPoint server, string mode, TimeSpan timeout, params string[] extraArguments)
+    /// <remarks>
+    /// Looks for the peer before it returns, not inside the task: a spec usually awaits its server's accept first, and a
+    /// missing peer must skip the spec at once, not after that accept has timed out.
+    /// </remarks>
+    public static Task<QuicGoClientResult> RunAsync(EndPoint server, string mode, TimeSpan timeout, params string[] extraArguments) =>
+        RunAsync(QuicGoPeer.Require(), server, mode, timeout, extraArguments);
+
+    private static async Task<QuicGoClientResult> RunAsync(string binary, EndPoint server, string mode, TimeSpan timeout, string[] extraArguments)
     {
-        var binary = QuicGoPeer.Require();
         var port = ((IPEndPoint)server).Port;
         string[] arguments =
         [
