@@ -21,7 +21,6 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly IQuicEngineListener _listener;
     private readonly ListenerSettings _settings;
     private readonly Dictionary<IActorRef, IQuicEngineConnection> _connections = [];
-    private readonly AcceptHandoff _handoff = new();
     private long _accepted;
     private long _refused;
     private bool _accepting = true;
@@ -79,7 +78,7 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
     }
 
     /// <inheritdoc/>
-    protected override void PreStart() => _ = AcceptLoopAsync(_listener, _handoff, Self);
+    protected override void PreStart() => _ = AcceptLoopAsync(_listener, Self);
 
     /// <inheritdoc/>
     protected override void PostStop()
@@ -91,32 +90,24 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
         }
 
         _connections.Clear();
-        foreach (var connection in _handoff.Close())
-        {
-            _ = CloseAndDisposeAsync(connection, 0, "listener stopped");
-        }
     }
 
     /// <summary>A failing connection actor is stopped, not restarted (a restart would forget its streams); its connection is then closed.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
     /// <summary>Runs until the engine listener is disposed (which is how the actor stops it) or fails; only a failure is reported.</summary>
-    private static async Task AcceptLoopAsync(IQuicEngineListener listener, AcceptHandoff handoff, IActorRef self)
+    /// <remarks>
+    /// A connection accepted in the instant the actor stops reaches the dead letters, where <see cref="ConnectionAccepted"/>
+    /// closes it (<see cref="IDeadLetterAware"/>).
+    /// </remarks>
+    private static async Task AcceptLoopAsync(IQuicEngineListener listener, IActorRef self)
     {
         try
         {
             while (true)
             {
                 var connection = await listener.AcceptConnectionAsync().ConfigureAwait(false);
-                if (handoff.TryHandOff(connection))
-                {
-                    self.Tell(new ConnectionAccepted(connection), ActorRefs.NoSender);
-                }
-                else
-                {
-                    // Accepted in the instant the actor stopped: nobody else will ever close it.
-                    _ = CloseAndDisposeAsync(connection, 0, "listener stopped");
-                }
+                self.Tell(new ConnectionAccepted(connection), ActorRefs.NoSender);
             }
         }
         catch (ObjectDisposedException)
@@ -129,7 +120,7 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static async Task CloseAndDisposeAsync(IQuicEngineConnection connection, long code, string reason)
+    internal static async Task CloseAndDisposeAsync(IQuicEngineConnection connection, long code, string reason)
     {
         try
         {
@@ -144,7 +135,6 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
     private void OnAccepted(ConnectionAccepted accepted)
     {
         var connection = accepted.Connection;
-        _handoff.Received(connection);
         if (_stopping || _connections.Count >= _settings.MaxConnections)
         {
             _refused++;

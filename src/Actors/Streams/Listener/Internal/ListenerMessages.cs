@@ -3,8 +3,14 @@ using QuicActors.Transport;
 
 namespace QuicActors.Streams.Internal;
 
-/// <summary>The accept loop handed over a connection.</summary>
-internal sealed record ConnectionAccepted(IQuicEngineConnection Connection);
+/// <summary>
+/// The accept loop handed over a connection. If the listener actor stopped before taking it, nobody else will ever close
+/// it: as a dead letter it closes itself (an expected race, so not logged).
+/// </summary>
+internal sealed record ConnectionAccepted(IQuicEngineConnection Connection) : IDeadLetterAware, IDeadLetterSuppression
+{
+    public void OnDeadLetter() => _ = ListenerActor.CloseAndDisposeAsync(Connection, 0, "listener stopped");
+}
 
 /// <summary>The accept loop ended: the engine listener was disposed, the stop cancelled it, or it failed.</summary>
 internal sealed record AcceptLoopEnded(Exception Reason);
