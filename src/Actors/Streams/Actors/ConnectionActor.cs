@@ -271,7 +271,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && entry.Actor.Equals(stopped.Actor) && _streams.Remove(stamp.StreamId.Value);
         if (!removed)
         {
-            var index = _discardedStreams.FindIndex(e => e.Actor.Equals(stopped.Actor));
+            var index = _discardedStreams.Count - 1;
+            while (index >= 0 && !_discardedStreams[index].Actor.Equals(stopped.Actor))
+            {
+                index--;
+            }
+
             if (index < 0)
             {
                 return;

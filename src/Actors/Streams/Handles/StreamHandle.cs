@@ -25,6 +25,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     // within 2 KB per side (the lifecycle benchmark's target).
     private CancellationTokenSource? _aborted;
     private object? _observersGate;
+    private static readonly object s_endedBeforeAnySubscriber = new();
     private TransitionObservable? _transitions;
     // PeerAbortSignalled | PeerResetReadSent, set with Interlocked.Or: one word instead of two on every handle.
     private const int PeerAbortSignalled = 1;
@@ -307,6 +308,13 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal void Complete()
     {
         _ended = true;
+        // Nobody ever subscribed (the usual case), so no gate was made: none is made now. A later subscriber locks the
+        // shared one and sees the stream ended (the exchange is a full fence after the write above).
+        if (Interlocked.CompareExchange(ref _observersGate, s_endedBeforeAnySubscriber, null) is null)
+        {
+            return;
+        }
+
         IObserver<StreamTransition>[] observers;
         lock (ObserversGate)
         {

@@ -98,8 +98,7 @@ internal sealed class ReceiveHalfHost
         if (_half.State == ReceiveState.ResetRecvd && _peerResetCode != NoCode)
         {
             // The read was sent before the handle saw the peer's reset: it reads the reset now, instead of waiting forever.
-            FailReads(new StreamAbortedException(StreamHalf.Receive, _peerResetCode, byPeer: true));
-            Publish(_half.OnResetRead());
+            ReadPeerReset(_peerResetCode);
             return;
         }
 
@@ -116,7 +115,7 @@ internal sealed class ReceiveHalfHost
 
     public void OnReadDeadline(ReadDeadline deadline)
     {
-        var index = _reads?.FindIndex(r => r.Id == deadline.ReadId) ?? -1;
+        var index = IndexOfRead(deadline.ReadId);
         if (index >= 0)
         {
             var read = _reads![index];
@@ -166,8 +165,7 @@ internal sealed class ReceiveHalfHost
             DiscardChunks(consume: false);
             if (ReadCount > 0 || _draining)
             {
-                FailReads(new StreamAbortedException(StreamHalf.Receive, reset.ApplicationErrorCode, byPeer: true));
-                Publish(_half.OnResetRead());
+                ReadPeerReset(reset.ApplicationErrorCode);
             }
         }
     }
@@ -177,9 +175,28 @@ internal sealed class ReceiveHalfHost
     {
         if (_half.State == ReceiveState.ResetRecvd && _peerResetCode != NoCode)
         {
-            FailReads(new StreamAbortedException(StreamHalf.Receive, _peerResetCode, byPeer: true));
-            Publish(_half.OnResetRead());
+            ReadPeerReset(_peerResetCode);
         }
+    }
+
+    private int IndexOfRead(long id)
+    {
+        if (_reads is { } reads)
+        {
+            for (var i = 0; i < reads.Count; i++)
+            {
+                if (reads[i].Id == id) return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The pending reads fail with the peer's code and the half moves to Reset Read (RFC 9000 §3.2).</summary>
+    private void ReadPeerReset(long code)
+    {
+        FailReads(new StreamAbortedException(StreamHalf.Receive, code, byPeer: true));
+        Publish(_half.OnResetRead());
     }
 
     /// <summary>The linger policy: read and discard everything from now on, and take a reset as read.</summary>
@@ -240,9 +257,7 @@ internal sealed class ReceiveHalfHost
     {
         if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd)
         {
-            Handle.MarkEndOfStreamRead();
-            CompleteReadsAtEndOfStream();
-            Publish(_half.OnEofRead());
+            ReadEndOfStream();
             DropEmptyBuffers();
         }
     }
@@ -251,10 +266,16 @@ internal sealed class ReceiveHalfHost
     {
         if (ChunkCount == 0 && _half.State == ReceiveState.DataRecvd && (ReadCount > 0 || _draining))
         {
-            Handle.MarkEndOfStreamRead();
-            CompleteReadsAtEndOfStream();
-            Publish(_half.OnEofRead());
+            ReadEndOfStream();
         }
+    }
+
+    /// <summary>EOF is read: the pending reads get 0 and the half moves to Data Read (RFC 9000 §3.2).</summary>
+    private void ReadEndOfStream()
+    {
+        Handle.MarkEndOfStreamRead();
+        CompleteReadsAtEndOfStream();
+        Publish(_half.OnEofRead());
     }
 
     private void CompleteReadsAtEndOfStream()

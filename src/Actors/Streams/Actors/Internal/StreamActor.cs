@@ -234,9 +234,11 @@ internal sealed partial class StreamActor : ActorBase
     /// <summary>The receive half drained (read and discarded) <paramref name="totalBytes"/> so far under the linger policy.</summary>
     internal void OnDrained(long totalBytes) => _drained = totalBytes;
 
+    private bool HalvesTerminal => (_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal);
+
     private void AfterMessage()
     {
-        var terminal = (_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal);
+        var terminal = HalvesTerminal;
 
         // Each linger action is taken once, so this ends: a pass either acts (and may cause transitions) or does not. A
         // stream whose halves are all terminal needs no pass: it stops now, and its recheck is cancelled when it stops.
@@ -244,7 +246,7 @@ internal sealed partial class StreamActor : ActorBase
         {
             _lingerDue = false;
             ApplyLinger();
-            terminal = (_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal);
+            terminal = HalvesTerminal;
         }
 
         if (_receive is { IsTerminal: true })

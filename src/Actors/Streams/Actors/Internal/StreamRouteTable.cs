@@ -44,9 +44,12 @@ internal sealed class StreamRouteTable
             if (_waiting.TryGetValue(streamId, out var waiting) && waiting.Generation == entry.Handle.Stamp.Generation)
             {
                 _waiting.Remove(streamId);
-                foreach (var streamEvent in waiting.Events ?? [])
+                if (waiting.Events is { } events)
                 {
-                    entry.Actor.Tell(streamEvent, ActorRefs.NoSender);
+                    foreach (var streamEvent in events)
+                    {
+                        entry.Actor.Tell(streamEvent, ActorRefs.NoSender);
+                    }
                 }
             }
         }
@@ -93,7 +96,10 @@ internal sealed class StreamRouteTable
             if (_waiting.TryGetValue(streamId, out var waiting) && waiting.Generation == generation)
             {
                 _waiting.Remove(streamId);
-                DisposeAll(waiting.Events ?? []);
+                if (waiting.Events is { } events)
+                {
+                    DisposeAll(events);
+                }
             }
         }
     }
