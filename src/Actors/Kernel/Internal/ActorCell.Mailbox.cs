@@ -25,7 +25,8 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     {
         if (message is null) ThrowNullMessage();
         var mailbox = _mailbox ?? CreateMailbox();
-        if (!mailbox.TryEnqueue(new Envelope(message, sender))) EnqueueAfterRetirement(mailbox, new Envelope(message, sender));
+        var envelope = new Envelope(message, sender);
+        if (!mailbox.TryEnqueue(envelope)) EnqueueAfterRetirement(envelope);
         var status = Volatile.Read(ref _status);
         if (status == 0) Schedule();
         else if ((status & StatusClosed) != 0) DrainMailboxToDeadLetters();
@@ -47,20 +48,19 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     /// unless another producer already has.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void EnqueueAfterRetirement(MailboxQueue retired, in Envelope envelope)
+    private void EnqueueAfterRetirement(in Envelope envelope)
     {
-        var mailbox = retired;
-        do
+        while (true)
         {
             var current = Volatile.Read(ref _mailbox);
             if (current is null || current.IsRetired)
             {
-                var fresh = new MailboxQueue();
-                current = Interlocked.CompareExchange(ref _mailbox, fresh, current) == current ? fresh : Volatile.Read(ref _mailbox) ?? CreateMailbox();
+                Interlocked.CompareExchange(ref _mailbox, new MailboxQueue(), current);
+                continue;
             }
-            mailbox = current;
+
+            if (current.TryEnqueue(envelope)) return;
         }
-        while (!mailbox.TryEnqueue(envelope));
     }
 
     public override void SendSystemMessage(SystemMessage message)

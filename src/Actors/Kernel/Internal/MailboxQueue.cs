@@ -282,8 +282,9 @@ internal sealed class MailboxQueue
         }
 
         /// <summary>
-        /// Makes a drained segment the empty tail again, continuing its indexes (so a producer that still
-        /// holds a tail value from before the freeze fails its CAS). Called under the queue lock, before the
+        /// Makes a drained segment the empty tail again, continuing its indexes: a producer holding a tail value
+        /// older than the freeze fails its CAS; one holding the freeze-time value may win it and fills the slot at
+        /// the head, which is free. Called under the queue lock, before the
         /// segment is linked: a producer that still holds this segment from its first life may enqueue as
         /// soon as the tail drops, which is fine, because the segment is about to become the tail anyway and
         /// the consumer only reaches it after the segment before it.

@@ -64,8 +64,6 @@ internal sealed class DispatcherWorker
     /// <summary>The worker running on the current thread, if any.</summary>
     public static DispatcherWorker? Current => t_current;
 
-    public WorkerDispatcher Dispatcher => _dispatcher;
-
     public int Index { get; }
 
     public LocalRunQueue Queue { get; } = new();

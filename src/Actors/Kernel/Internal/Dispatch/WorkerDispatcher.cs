@@ -78,7 +78,7 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
     public override void Schedule(ActorCell cell)
     {
         var worker = DispatcherWorker.Current;
-        if (worker is not null && worker.Dispatcher == this)
+        if (worker is not null)
         {
             if (worker.Queue.TryPush(cell, out var queuedBefore))
             {
@@ -96,7 +96,7 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
     }
 
     public override bool AwaitWork(ActorCell cell)
-        => DispatcherWorker.Current is { } worker && worker.Dispatcher == this && worker.AwaitWork(cell);
+        => DispatcherWorker.Current is { } worker && worker.AwaitWork(cell);
 
     public bool HasGlobalWork => !_global.IsEmpty;
 
