@@ -20,6 +20,16 @@ internal static class ChurnBenchmark
         return 0;
     }
 
+    /// <summary>Runs a churn and divides the process CPU time it took by the streams it completed (µs per stream).</summary>
+    public static async Task<(double Rate, double CpuPerStream)> WithCpuAsync(Func<Task<(double Rate, long Total)>> churn)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        var (rate, total) = await churn();
+        process.Refresh();
+        return (rate, (process.TotalProcessorTime - before).TotalMicroseconds / Math.Max(1, total));
+    }
+
     /// <summary>Runs the churn and returns its rate in streams/s, printing nothing (the lifecycle benchmark compares it with the actors' rate).</summary>
     public static async Task<double> MeasureAsync(EngineSetup setup, BenchmarkOptions options) => (await MeasureWithTotalAsync(setup, options)).Rate;
 

@@ -90,15 +90,12 @@ internal static class CompareBenchmark
     /// <summary>Our churn: its rate, and the process's CPU time per completed stream in microseconds.</summary>
     private static async Task<(double Rate, double CpuMicrosPerStream)> OursAsync(BenchmarkOptions options, int run)
     {
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        double rate;
-        long total;
-        await using (var setup = EngineSetup.Create("ngtcp2"))
+        var (rate, cpu) = await ChurnBenchmark.WithCpuAsync(async () =>
         {
+            await using var setup = EngineSetup.Create("ngtcp2");
             if (setup.Server.UnavailableReason is { } reason) throw new InvalidOperationException($"The ngtcp2 engine cannot run here: {reason}");
-            (rate, total) = await ChurnBenchmark.MeasureWithTotalAsync(setup, options);
-        }
-        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, total);
+            return await ChurnBenchmark.MeasureWithTotalAsync(setup, options);
+        });
         EngineBenchmarks.PrintResult($"engine-churn-ngtcp2 run={run}", rate, "streams/s");
         EngineBenchmarks.PrintResult($"engine-churn-ngtcp2 cpu run={run}", cpu, "us/stream");
         return (rate, cpu);

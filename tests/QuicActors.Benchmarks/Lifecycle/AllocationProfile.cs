@@ -6,8 +6,9 @@ namespace QuicActors.Benchmarks.Lifecycle;
 
 /// <summary>
 /// With <c>QUICACTORS_ALLOC_PROFILE=1</c> in the environment, samples the runtime's GC AllocationTick events (one per
-/// ~100 KB allocated, naming the type that crossed the mark) and prints the top types by sampled bytes at exit: a
-/// sampling profile of what the lifecycle scenarios allocate, without a profiler.
+/// ~100 KB allocated, naming the type that crossed the mark) and prints the top types by sampled bytes on each
+/// <c>Print</c>: a sampling profile of what the lifecycle scenarios allocate, without a profiler. The listener allocates
+/// too, so idle-heap figures taken while it is on are skewed.
 /// </summary>
 internal sealed class AllocationProfile : EventListener
 {

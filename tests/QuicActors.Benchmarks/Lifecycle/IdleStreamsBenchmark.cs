@@ -15,8 +15,11 @@ namespace QuicActors.Benchmarks.Lifecycle;
 /// </summary>
 internal static class IdleStreamsBenchmark
 {
-    private const int WarmupStreams = 200;
-    private static readonly byte[] OneByte = [42];
+    /// <summary>Streams opened and written before the first heap mark (shared with <see cref="RawIdleStreamsBenchmark"/>).</summary>
+    internal const int WarmupStreams = 200;
+
+    /// <summary>The one byte each stream carries (shared with <see cref="RawIdleStreamsBenchmark"/>).</summary>
+    internal static readonly byte[] OneByte = [42];
 
     public static async Task<(double Client, double Server)> MeasureAsync(EngineSetup setup, int streams, ActorSystemSettings settings)
     {

@@ -53,8 +53,8 @@ public static class LifecycleBenchmarks
         var rawCpu = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
-            var actors = WithEngine(options.Engine, setup => WithCpu(() => ActorChurnBenchmark.MeasureAsync(setup, options, settings)));
-            var raw = WithEngine(options.Engine, setup => WithCpu(() => ChurnBenchmark.MeasureWithTotalAsync(setup, options)));
+            var actors = WithEngine(options.Engine, setup => ChurnBenchmark.WithCpuAsync(() => ActorChurnBenchmark.MeasureAsync(setup, options, settings)));
+            var raw = WithEngine(options.Engine, setup => ChurnBenchmark.WithCpuAsync(() => ChurnBenchmark.MeasureWithTotalAsync(setup, options)));
             if (actors is null || raw is null)
             {
                 return 3;
@@ -99,15 +99,6 @@ public static class LifecycleBenchmarks
         return 0;
     }
 
-    /// <summary>Runs a churn and divides the process CPU time it took by the streams it completed.</summary>
-    private static async Task<(double Rate, double CpuPerStream)> WithCpu(Func<Task<(double Rate, long Total)>> churn)
-    {
-        var process = System.Diagnostics.Process.GetCurrentProcess();
-        var before = process.TotalProcessorTime;
-        var (rate, total) = await churn();
-        process.Refresh();
-        return (rate, (process.TotalProcessorTime - before).TotalMicroseconds / Math.Max(1, total));
-    }
 
     /// <summary>Runs <paramref name="measure"/> on a fresh engine pair; null (with the reason on stderr) when the engine cannot run here.</summary>
     private static T? WithEngine<T>(string engine, Func<EngineSetup, Task<T>> measure)

@@ -11,12 +11,9 @@ namespace QuicActors.Benchmarks.Lifecycle;
 /// </summary>
 internal static class RawIdleStreamsBenchmark
 {
-    private const int WarmupStreams = 200;
-    private static readonly byte[] OneByte = [42];
-
     public static async Task<(double Client, double Server)> MeasureAsync(EngineSetup setup, int streams)
     {
-        var limit = streams + WarmupStreams;
+        var limit = streams + IdleStreamsBenchmark.WarmupStreams;
         var limits = new QuicTransportParameters { MaxInboundBidirectionalStreams = limit };
         await using var pair = await setup.ConnectAsync(limits);
         var (server, client) = (pair.Server, pair.Client);
@@ -42,15 +39,15 @@ internal static class RawIdleStreamsBenchmark
         });
 
         var ids = new List<QuicStreamId>(limit);
-        await OpenAndWriteAsync(client, ids, WarmupStreams, write: true);
-        await WaitAsync(() => Interlocked.Read(ref received) >= WarmupStreams);
+        await OpenAndWriteAsync(client, ids, IdleStreamsBenchmark.WarmupStreams, write: true);
+        await WaitAsync(() => Interlocked.Read(ref received) >= IdleStreamsBenchmark.WarmupStreams);
         var baseline = LifecycleBenchmarks.FullGcHeap();
 
         await OpenAndWriteAsync(client, ids, streams, write: false);
         var afterClient = LifecycleBenchmarks.FullGcHeap();
-        for (var i = WarmupStreams; i < limit; i++)
+        for (var i = IdleStreamsBenchmark.WarmupStreams; i < limit; i++)
         {
-            await client.WriteAsync(ids[i], OneByte, fin: false);
+            await client.WriteAsync(ids[i], IdleStreamsBenchmark.OneByte, fin: false);
         }
 
         await WaitAsync(() => Interlocked.Read(ref received) >= limit);
@@ -70,7 +67,7 @@ internal static class RawIdleStreamsBenchmark
             ids.Add(id);
             if (write)
             {
-                await client.WriteAsync(id, OneByte, fin: false);
+                await client.WriteAsync(id, IdleStreamsBenchmark.OneByte, fin: false);
             }
         }
     }

@@ -126,6 +126,11 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
         // The loop itself (acknowledgements pumping pending writes) goes round again anyway.
         if (Environment.CurrentManagedThreadId == _loopThreadId) return;
         if (Interlocked.Exchange(ref _wakePending, 1) != 0) return;
+        SignalLoop();
+    }
+
+    private void SignalLoop()
+    {
         try
         {
             NativeMethods.IoWake(_wake);
@@ -344,7 +349,9 @@ internal sealed unsafe class Ngtcp2Endpoint : IDisposable
     public void Dispose()
     {
         _stopping = true;
-        Wake();
+        // Not through Wake: its pending flag may still be set by a wake-up the loop consumed before it looked at
+        // _stopping, and the loop would then sleep until its next timer.
+        SignalLoop();
         if (Thread.CurrentThread != _thread && _thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(5));
         _socket.Dispose();
         // A loop still running holds its own reference: the descriptor closes when it lets go.
