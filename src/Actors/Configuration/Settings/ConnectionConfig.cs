@@ -74,6 +74,7 @@ public sealed record ConnectionConfig(
             InitialOutboundBidirectionalCredit = InitialOutboundBidirectionalCredit,
             InitialOutboundUnidirectionalCredit = InitialOutboundUnidirectionalCredit,
             Linger = streams.Linger,
+            WriteBehindBytes = streams.WriteBehindBytes,
         };
     }
 

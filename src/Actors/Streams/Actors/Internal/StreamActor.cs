@@ -297,7 +297,14 @@ internal sealed partial class StreamActor : ActorBase
     {
         if (LiveSend is { } sender)
         {
-            sender.OnWrite(write.Data, write.Fin, write.Completion);
+            if (write.IsBehind)
+            {
+                sender.OnWriteBehind(write);
+            }
+            else
+            {
+                sender.OnWrite(write.Data, write.Fin, write.Completion);
+            }
         }
         else
         {
