@@ -258,7 +258,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
         else if (command is ReadCommand read && read.Buffer.IsEmpty)
         {
-            read.Completion.TrySetResult(0);
+            read.Answer(0);
         }
         else
         {

@@ -48,6 +48,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal StreamHandle(StreamHandleStamp stamp, QuicConnectionRole role, IActorRef connection, GenerationTracker generations, int writeBehindLimit = 0)
     {
         _writeBehindLimit = writeBehindLimit;
+        _readGate = stamp.StreamId.HasReceiveHalf(role) ? new object() : null;
         Stamp = stamp;
         _connection = connection;
         _generations = generations;
@@ -160,8 +161,14 @@ public sealed partial class StreamHandle : IAsyncDisposable
             return CompletedEndOfStream;
         }
 
+        if (TryReadOffered(buffer) is { } offered)
+        {
+            return offered;
+        }
+
         var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Target.Tell(new ReadCommand(Stamp, buffer, deadline, completion), ActorRefs.NoSender);
+        // TryReadOffered counted this read as sent unless the buffer is empty: its answer uncounts it.
+        Target.Tell(new ReadCommand(Stamp, buffer, deadline, completion) { Origin = buffer.IsEmpty ? null : this }, ActorRefs.NoSender);
         return completion.Task;
     }
 
@@ -220,6 +227,11 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         ThrowIfStale();
+        if ((direction & StreamAbortDirection.Read) != 0)
+        {
+            CloseReadAhead();
+        }
+
         Target.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
     }
 

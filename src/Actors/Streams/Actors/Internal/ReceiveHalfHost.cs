@@ -61,6 +61,7 @@ internal sealed class ReceiveHalfHost
     /// <summary>The half is terminal and its stream actor stops routing to it: give the chunks back and fail what still waits.</summary>
     public void End()
     {
+        Handle.Reclaim(out _)?.Dispose();
         if (_chunks is { } chunks)
         {
             while (chunks.TryDequeue(out var chunk))
@@ -82,17 +83,72 @@ internal sealed class ReceiveHalfHost
         {
             data.Dispose();
         }
-        else
+        else if (ReadCount > 0 || ChunkCount > 0 || _draining || !Handle.TryOffer(data, 0, last: _half.State == ReceiveState.DataRecvd))
         {
             (_chunks ??= new Queue<StreamDataReceived>(1)).Enqueue(data);
         }
 
         Publish(step);
         Serve();
+        if (_half.State == ReceiveState.DataRecvd && ChunkCount == 0)
+        {
+            Handle.OnAllDataReceived();
+        }
+    }
+
+    /// <summary>The application read <paramref name="count"/> bytes of the chunk its handle was offered: their credit goes back, and the next chunk may go to the handle.</summary>
+    public void OnOfferedBytesRead(int count)
+    {
+        Consume(count);
+        OfferNext();
+    }
+
+    /// <summary>Hands the head of the queue to the handle for its next reads, when no read waits here.</summary>
+    private void OfferNext()
+    {
+        if (ReadCount > 0 || _draining || _localAbortCode != NoCode || _chunks is not { Count: > 0 } chunks)
+        {
+            return;
+        }
+
+        var last = chunks.Count == 1 && _half.State == ReceiveState.DataRecvd;
+        if (Handle.TryOffer(chunks.Peek(), _chunkOffset, last))
+        {
+            chunks.Dequeue();
+            _chunkOffset = 0;
+            DropEmptyBuffers();
+        }
+    }
+
+    /// <summary>
+    /// Takes the chunk the handle holds back to the front of the queue. The handle holds none while a read of its own
+    /// waits here; a read it did not count (an empty buffer) may still find one.
+    /// </summary>
+    private void ReclaimOffered()
+    {
+        if (Handle.Reclaim(out var offset) is not { } chunk)
+        {
+            return;
+        }
+
+        var queue = new Queue<StreamDataReceived>(ChunkCount + 1);
+        queue.Enqueue(chunk);
+        if (_chunks is { } rest)
+        {
+            // A chunk is offered only from the front with nothing served from the rest, so the rest starts at offset 0.
+            while (rest.TryDequeue(out var next))
+            {
+                queue.Enqueue(next);
+            }
+        }
+
+        _chunks = queue;
+        _chunkOffset = offset;
     }
 
     public void OnRead(ReadCommand read)
     {
+        ReclaimOffered();
         var pending = new PendingRead(++_nextReadId, read);
         (_reads ??= new List<PendingRead>(1)).Add(pending);
         if (_half.State == ReceiveState.ResetRecvd && _peerResetCode != NoCode)
@@ -121,7 +177,7 @@ internal sealed class ReceiveHalfHost
             var read = _reads![index];
             _reads.RemoveAt(index);
             CancelDeadline(read);
-            read.Command.Completion.TrySetException(new TimeoutException($"Stream {Handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
+            read.Command.Fail(new TimeoutException($"Stream {Handle.Stamp.StreamId}: the read deadline of {read.Command.Deadline} passed; the stream is still open."));
         }
     }
 
@@ -245,10 +301,11 @@ internal sealed class ReceiveHalfHost
                 Handle.MarkEndOfDataDelivered();
             }
 
-            read.Command.Completion.TrySetResult(count);
+            read.Command.Answer(count);
         }
 
         ServeEndOfStream();
+        OfferNext();
         DropEmptyBuffers();
     }
 
@@ -285,7 +342,7 @@ internal sealed class ReceiveHalfHost
             foreach (var read in reads)
             {
                 CancelDeadline(read);
-                read.Command.Completion.TrySetResult(0);
+                read.Command.Answer(0);
             }
 
             reads.Clear();
@@ -308,6 +365,7 @@ internal sealed class ReceiveHalfHost
 
     private long DiscardChunks(bool consume)
     {
+        ReclaimOffered();
         long total = 0;
         if (_chunks is not { } chunks)
         {
@@ -365,7 +423,7 @@ internal sealed class ReceiveHalfHost
         foreach (var read in reads)
         {
             CancelDeadline(read);
-            read.Command.Completion.TrySetException(exception);
+            read.Command.Fail(exception);
         }
 
         reads.Clear();

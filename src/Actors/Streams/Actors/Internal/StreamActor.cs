@@ -99,6 +99,9 @@ internal sealed partial class StreamActor : ActorBase
             case EndOfStreamRead:
                 LiveReceive?.OnEndOfStreamRead();
                 break;
+            case OfferedBytesRead offered:
+                LiveReceive?.OnOfferedBytesRead(offered.Count);
+                break;
             case PeerResetRead:
                 LiveReceive?.OnPeerResetRead();
                 break;
@@ -285,7 +288,7 @@ internal sealed partial class StreamActor : ActorBase
         }
         else if (_receive?.State == ReceiveState.DataRead && _handle.ReceiveAbort is null)
         {
-            read.Completion.TrySetResult(0);
+            read.Answer(0);
         }
         else
         {

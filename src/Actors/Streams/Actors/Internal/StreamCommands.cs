@@ -21,7 +21,48 @@ internal interface IStreamCommand : IDeadLetterAware
 /// <summary>Read into <see cref="Buffer"/>; answered with the byte count (0 at EOF).</summary>
 internal sealed record ReadCommand(StreamHandleStamp Stamp, Memory<byte> Buffer, TimeSpan? Deadline, TaskCompletionSource<int> Completion) : IStreamCommand
 {
-    public void Fail(Exception exception) => Completion.TrySetException(exception);
+    private int _answered;
+
+    /// <summary>The handle that counted this read as sent (its read-ahead waits for the answer); null for a read it did not count.</summary>
+    public StreamHandle? Origin { get; init; }
+
+    /// <summary>Answers the read with <paramref name="count"/> bytes (0: EOF).</summary>
+    public void Answer(int count)
+    {
+        Settle();
+        Completion.TrySetResult(count);
+    }
+
+    public void Fail(Exception exception)
+    {
+        Settle();
+        Completion.TrySetException(exception);
+    }
+
+    private void Settle()
+    {
+        if (Origin is { } origin && Interlocked.Exchange(ref _answered, 1) == 0)
+        {
+            origin.OnReadAnswered();
+        }
+    }
+}
+
+/// <summary>
+/// The application read <see cref="Count"/> bytes of the chunk its handle was offered (read-ahead); <see cref="WholeChunk"/>:
+/// the handle finished the chunk and gave its buffer back. The receive half gives the flow-control credit back and may
+/// offer the next chunk.
+/// </summary>
+internal sealed record OfferedBytesRead(StreamHandleStamp Stamp, int Count, bool WholeChunk) : IStreamCommand
+{
+    public void Fail(Exception exception)
+    {
+    }
+
+    /// <summary>The reader already has its bytes: nothing to tell.</summary>
+    public void FailStreamEnded()
+    {
+    }
 }
 
 /// <summary>
