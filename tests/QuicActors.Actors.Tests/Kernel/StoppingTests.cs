@@ -173,4 +173,47 @@ public sealed class StoppingTests(ITestOutputHelper output) : TestKit(output, us
         Assert.False(await stopping);
         Assert.False(stopped.Value);
     }
+
+    /// <summary>Tries to make a child in its PostStop, with or without having made one before, and reports what happened.</summary>
+    private sealed class SpawnsInPostStop : ReceiveActor
+    {
+        private readonly IActorRef _probe;
+
+        public SpawnsInPostStop(IActorRef probe, bool childFirst)
+        {
+            _probe = probe;
+            if (childFirst)
+            {
+                Context.ActorOf(Props.Create<EchoActor>(), "first");
+            }
+
+            ReceiveAny(_ => { });
+        }
+
+        protected override void PostStop()
+        {
+            try
+            {
+                Context.ActorOf(Props.Create<EchoActor>(), "late");
+                _probe.Tell("child made after stop");
+            }
+            catch (InvalidOperationException e)
+            {
+                _probe.Tell(e.Message);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void No_child_can_be_made_once_the_actor_is_stopping(bool childFirst)
+    {
+        var probe = CreateTestProbe();
+        var actor = ActorOf(Props.Create(() => new SpawnsInPostStop(probe.Ref, childFirst)), "spawner");
+        Watch(actor);
+        Sys.Stop(actor);
+        probe.ExpectMsg<string>(m => m.Contains("Cannot create child 'late'", StringComparison.Ordinal) && m.Contains("stopping or stopped", StringComparison.Ordinal));
+        ExpectTerminated(actor);
+    }
 }

@@ -43,12 +43,13 @@ internal sealed partial class ActorCell
     {
         ArgumentNullException.ThrowIfNull(props);
         if (name is not null) ValidateName(name);
+        // A child of anything but the guardian is made on its parent's own turn, so the flags are this thread's to read.
+        if (_parent is not null && IsTerminatingOrTerminated) throw ChildrenClosedException(name);
         var extras = Extras;
         ActorCell child;
         lock (extras)
         {
-            if (extras.ChildrenClosed)
-                throw new InvalidOperationException($"Cannot create child '{name}' of {Path}: the actor is stopping or stopped.");
+            if (extras.ChildrenClosed) throw ChildrenClosedException(name);
             name ??= "$" + (++extras.NameCounter).ToString(CultureInfo.InvariantCulture);
             extras.Children ??= new Dictionary<string, ActorCell>(StringComparer.Ordinal);
             if (extras.Children.ContainsKey(name))
@@ -60,6 +61,9 @@ internal sealed partial class ActorCell
         child.SendSystemMessage(new CreateMessage());
         return child;
     }
+
+    private InvalidOperationException ChildrenClosedException(string? name) =>
+        new($"Cannot create child '{name}' of {Path}: the actor is stopping or stopped.");
 
     private void ValidateName(string name)
     {

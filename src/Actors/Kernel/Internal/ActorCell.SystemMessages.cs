@@ -98,11 +98,21 @@ internal sealed partial class ActorCell
         _flags |= FlagTerminating;
         StopReceiveTimeout();
         ActorCell[] children;
-        var extras = Extras;
-        lock (extras)
+        if (_extras is null && _parent is not null)
         {
-            extras.ChildrenClosed = true;
-            children = extras.Children is { Count: > 0 } map ? [.. map.Values] : [];
+            // No child was ever made, and none can be now: only this actor's own turn makes its children (the guardian's
+            // come from any thread, hence the lock below), and MakeChild refuses once the actor is terminating. Most actors
+            // stop like this, and the extras would be made only to hold the closed flag.
+            children = [];
+        }
+        else
+        {
+            var extras = Extras;
+            lock (extras)
+            {
+                extras.ChildrenClosed = true;
+                children = extras.Children is { Count: > 0 } map ? [.. map.Values] : [];
+            }
         }
         if (children.Length == 0)
         {

@@ -44,6 +44,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _leaks = settings.LeakDeadline is { } leakDeadline ? new LeakDetector(leakDeadline) : null;
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
+        // Handlers are tried in order: the messages every stream brings come first.
+        Receive<OpenStreamRequest>(OnOpenStream);
+        Receive<StreamStopped>(OnStreamStopped);
         Receive<PeerStreamOpened>(OnPeerStreamOpened);
         Receive<StreamEvent>(OnStreamEvent);
         Receive<HandshakeCompleted>(OnHandshakeCompleted);
@@ -52,10 +55,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<EarlyDataRejected>(OnEarlyDataRejected);
         Receive<DatagramReceived>(OnDatagramReceived);
         Receive<EngineEvent>(_ => { });
-        Receive<OpenStreamRequest>(OnOpenStream);
         Receive<OpenDeadline>(_ => ExpireOpens());
         Receive<IStreamCommand>(OnStreamCommand);
-        Receive<StreamStopped>(OnStreamStopped);
         Receive<Terminated>(t => OnActorTerminatedPublication(t.ActorRef));
         Receive<HalfTransitioned>(t => PublishTransition(t.Transition));
         Receive<LeakScan>(_ => ScanForLeaks());

@@ -17,7 +17,8 @@ public sealed class GenerationTracker
 {
     private volatile int _generation;
     private volatile bool _closed;
-    private long _admitted;
+    // Only refusals are counted: every stream's commands pass the gate, from many threads, and a shared counter of
+    // admissions cost each of them a contended cache line.
     private long _refused;
 
     /// <summary>Starts tracking a connection at generation 1.</summary>
@@ -35,9 +36,6 @@ public sealed class GenerationTracker
 
     /// <summary>Whether the connection has closed: no generation is current any more.</summary>
     public bool IsClosed => _closed;
-
-    /// <summary>Commands admitted so far.</summary>
-    public long AdmittedCount => Interlocked.Read(ref _admitted);
 
     /// <summary>Commands refused so far (stale, closed or foreign).</summary>
     public long RefusedCount => Interlocked.Read(ref _refused);
@@ -94,7 +92,6 @@ public sealed class GenerationTracker
     {
         if (Check(stamp) == CommandAdmission.Admitted)
         {
-            Interlocked.Increment(ref _admitted);
             return true;
         }
 
@@ -110,7 +107,6 @@ public sealed class GenerationTracker
         var verdict = Check(stamp);
         if (verdict == CommandAdmission.Admitted)
         {
-            Interlocked.Increment(ref _admitted);
             return;
         }
 
