@@ -27,6 +27,6 @@ echo "== engine, ngtcp2 against quic-go in one run"
 bench engine compare --streams 5000 --concurrency 100 --runs "$runs"
 
 echo "== lifecycle, in-memory"
-bench lifecycle churn --engine in-memory --streams 20000 --concurrency 100 --runs "$runs"
+bench lifecycle churn --engine in-memory --streams 200000 --concurrency 100 --runs "$runs"
 bench lifecycle idle --streams 100000
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
