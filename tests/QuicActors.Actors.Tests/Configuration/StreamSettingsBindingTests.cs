@@ -36,7 +36,6 @@ public class StreamSettingsBindingTests
               zero-rtt { replay = replay, replay-max-bytes = 1KiB, initial-outbound-bidirectional-credit = 9 }
             }
             quic-actors.streams.linger { mode = raw, drain-max-bytes = 0, drain-max-time = 0s, fin-ack-timeout = 2s, stop-sending-code = 11, reset-code = 12 }
-            quic-actors.streams.write-behind = 4KiB
             quic-actors.listener { max-connections = 2, refused-connection-code = 13, shutdown-grace-period = 0s, shutdown-poll-interval = 10ms }
             """);
         Func<StreamHandle, CancellationToken, Task> handler = (_, _) => Task.CompletedTask;
@@ -53,7 +52,6 @@ public class StreamSettingsBindingTests
         Assert.Same(handler, connection.StreamHandler);
         Assert.Equal(5, connection.ConnectionId);
         Assert.Equal(new LingerPolicy { Mode = LingerMode.Raw, ReceiveDrainMaxBytes = 0, ReceiveDrainMaxTime = TimeSpan.Zero, FinAckTimeout = TimeSpan.FromSeconds(2), StopSendingErrorCode = 11, ResetErrorCode = 12 }, connection.Linger);
-        Assert.Equal(4096, connection.WriteBehindBytes);
         Assert.Equal(2, listener.MaxConnections);
         Assert.Equal(13, listener.RefusedConnectionErrorCode);
         Assert.Equal(TimeSpan.Zero, listener.ShutdownGracePeriod);
@@ -71,7 +69,6 @@ public class StreamSettingsBindingTests
     [InlineData("quic-actors.connection.zero-rtt.initial-outbound-bidirectional-credit = -2", "quic-actors.connection.zero-rtt.initial-outbound-bidirectional-credit (application.conf:1): expected an integer >= 0, got -2")]
     [InlineData("quic-actors.streams.linger.drain-max-time = -1ms", "quic-actors.streams.linger.drain-max-time (application.conf:1): expected a duration >= 0, got \"-1ms\"")]
     [InlineData("quic-actors.streams.linger.reset-code = -1", "quic-actors.streams.linger.reset-code (application.conf:1): expected an application error code in 0..2^62-1 (RFC 9000 §20.2), got -1")]
-    [InlineData("quic-actors.streams.write-behind = 17MiB", "quic-actors.streams.write-behind (application.conf:1): expected a size of at most 16777216 bytes (16MiB), got \"17MiB\"")]
     [InlineData("quic-actors.listener.max-connections = 0", "quic-actors.listener.max-connections (application.conf:1): expected an integer >= 1, got 0")]
     [InlineData("quic-actors.listener.shutdown-poll-interval = 0ms", "quic-actors.listener.shutdown-poll-interval (application.conf:1): expected a duration greater than zero, got \"0ms\"")]
     public void A_bad_value_fails_with_its_path_origin_and_the_rule(string application, string message)

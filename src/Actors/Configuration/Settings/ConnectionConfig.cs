@@ -74,7 +74,6 @@ public sealed record ConnectionConfig(
             InitialOutboundBidirectionalCredit = InitialOutboundBidirectionalCredit,
             InitialOutboundUnidirectionalCredit = InitialOutboundUnidirectionalCredit,
             Linger = streams.Linger,
-            WriteBehindBytes = streams.WriteBehindBytes,
         };
     }
 

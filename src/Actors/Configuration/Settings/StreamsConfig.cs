@@ -4,11 +4,10 @@ namespace QuicActors.Configuration;
 
 /// <summary>
 /// Per-stream settings from <c>quic-actors.streams</c>, validated: the linger policy that finishes streams the application
-/// let go of (drain then STOP_SENDING, RFC 9000 §3.5; FIN then RESET_STREAM, §3.1), and the write-behind budget.
+/// let go of (drain then STOP_SENDING, RFC 9000 §3.5; FIN then RESET_STREAM, §3.1).
 /// </summary>
 /// <param name="Linger">The policy.</param>
-/// <param name="WriteBehindBytes">Per stream, the bytes a write may run ahead of the engine and complete at once (0..16 MiB).</param>
-public sealed record StreamsConfig(LingerPolicy Linger, int WriteBehindBytes = 64 * 1024) : IConfigSettings<StreamsConfig>
+public sealed record StreamsConfig(LingerPolicy Linger) : IConfigSettings<StreamsConfig>
 {
     /// <inheritdoc />
     public static string SectionPath => "quic-actors.streams";
@@ -25,15 +24,7 @@ public sealed record StreamsConfig(LingerPolicy Linger, int WriteBehindBytes = 6
             FinAckTimeout = ConnectionConfig.NonNegativeDuration(section, "linger.fin-ack-timeout"),
             StopSendingErrorCode = ConnectionConfig.ErrorCode(section, "linger.stop-sending-code"),
             ResetErrorCode = ConnectionConfig.ErrorCode(section, "linger.reset-code"),
-        }, WriteBehind(section));
-    }
-
-    private static int WriteBehind(SettingsReader section)
-    {
-        const string key = "write-behind";
-        var value = ConnectionConfig.NonNegativeBytes(section, key);
-        section.Require(value <= ConnectionActorSettings.MaxWriteBehindBytes, key, $"a size of at most {ConnectionActorSettings.MaxWriteBehindBytes} bytes (16MiB)");
-        return (int)value;
+        });
     }
 
     /// <summary>Binds from a resolved configuration.</summary>

@@ -200,10 +200,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>Spawns the actor of a stream and attaches its route (a peer's stream got one from the pump, waiting for the actor).</summary>
     private StreamHandle SpawnStream(QuicStreamId streamId)
     {
-        // An early stream may be discarded by the server's 0-RTT rejection, and a write through it must then say so (stale)
-        // rather than complete: its writes wait for their answer until the handshake is over.
-        var writeBehind = _connection.Role == QuicConnectionRole.Client && !_earlyPhaseOver ? 0 : _settings.WriteBehindBytes;
-        var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations, writeBehind);
+        var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
         // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
         // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.

@@ -58,22 +58,6 @@ public sealed partial record ConnectionActorSettings
     /// </summary>
     public TimeSpan? LeakDeadline { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>
-    /// Per stream, at most this many bytes are written ahead of the engine: such a write is copied and completes at once,
-    /// instead of waiting for the stream actor to hand it to the engine (see <see cref="StreamHandle.WriteAsync"/>). 0 makes
-    /// every write wait. Between 0 and 16 MiB.
-    /// </summary>
-    public int WriteBehindBytes
-    {
-        get;
-        init => field = value is >= 0 and <= MaxWriteBehindBytes
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(WriteBehindBytes), value, $"The write-behind budget must be between 0 and {MaxWriteBehindBytes} bytes.");
-    } = 64 * 1024;
-
-    /// <summary>The largest <see cref="WriteBehindBytes"/>.</summary>
-    public const int MaxWriteBehindBytes = 16 * 1024 * 1024;
-
     /// <summary>The code both directions of a stream are aborted with when its <see cref="StreamHandler"/> throws.</summary>
     public long HandlerFailureErrorCode { get; init; } = 0x101;
 }

@@ -45,9 +45,8 @@ public sealed partial class StreamHandle : IAsyncDisposable
     private volatile StreamAbortedException? _receiveAbort;
     private volatile bool _ended;
 
-    internal StreamHandle(StreamHandleStamp stamp, QuicConnectionRole role, IActorRef connection, GenerationTracker generations, int writeBehindLimit = 0)
+    internal StreamHandle(StreamHandleStamp stamp, QuicConnectionRole role, IActorRef connection, GenerationTracker generations)
     {
-        _writeBehindLimit = writeBehindLimit;
         _readGate = stamp.StreamId.HasReceiveHalf(role) ? new object() : null;
         Stamp = stamp;
         _connection = connection;
@@ -173,11 +172,8 @@ public sealed partial class StreamHandle : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes <paramref name="data"/>, with FIN when <paramref name="completeWrites"/> is true (RFC 9000 §3.1). While the
-    /// bytes written ahead of the engine stay within <see cref="ConnectionActorSettings.WriteBehindBytes"/>, the write is
-    /// copied and completes at once; otherwise it completes when the engine has buffer space for it: this is the send
-    /// backpressure. A write that completed at once and then failed (the peer's STOP_SENDING in flight, say) fails the next
-    /// write; the send half's transitions and <see cref="PeerAborted"/> report it as it happens.
+    /// Writes <paramref name="data"/> (the engine copies it), with FIN when <paramref name="completeWrites"/> is true.
+    /// Completes when the engine has buffer space for it: this is the send backpressure.
     /// </summary>
     /// <exception cref="StaleHandleException">The handle's generation has ended.</exception>
     /// <exception cref="InvalidOperationException">The stream has no send half here, writes were completed, or the stream has ended.</exception>
@@ -192,16 +188,6 @@ public sealed partial class StreamHandle : IAsyncDisposable
         if (_sendAbort is { } aborted)
         {
             return Task.FromException(aborted);
-        }
-
-        if (_writeBehindFault is { } fault)
-        {
-            return Task.FromException(fault);
-        }
-
-        if (TryWriteBehind(data, completeWrites))
-        {
-            return Task.CompletedTask;
         }
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -104,28 +104,21 @@ internal sealed class RecordingConnection : IQuicEngineConnection
             return _inner.WriteAsync(streamId, data, fin);
         }
 
-        // Counted before the engine sees the bytes (its FIN acknowledgement can come back before the call returns), and
-        // checked only once it took them: a write the engine refuses (the stream was reset) puts nothing on the wire. With
-        // write-behind the application may have written more after a write the engine went on to refuse; those later
-        // writes are refused too, and must not be checked at offsets the refused bytes never took.
         var offset = _written.AddOrUpdate(streamId.Value, data.Length, (_, total) => total + data.Length) - data.Length;
-        ValueTask write;
+        if (StreamPattern.FirstMismatch(streamId, Role, offset, data.Span) is var at and >= 0)
+        {
+            _log.Violation($"invariant 6: {Role} wrote a byte at {streamId} offset {offset + at} that the application never wrote there");
+        }
+
         try
         {
-            write = _inner.WriteAsync(streamId, data, fin);
+            return _inner.WriteAsync(streamId, data, fin);
         }
         catch
         {
             _written.AddOrUpdate(streamId.Value, 0, (_, total) => total - data.Length);
             throw;
         }
-
-        if (StreamPattern.FirstMismatch(streamId, Role, offset, data.Span) is var at and >= 0)
-        {
-            _log.Violation($"invariant 6: {Role} wrote a byte at {streamId} offset {offset + at} that the application never wrote there");
-        }
-
-        return write;
     }
 
     public bool ResetStream(QuicStreamId streamId, long applicationErrorCode)

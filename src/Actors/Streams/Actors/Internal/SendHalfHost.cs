@@ -63,12 +63,53 @@ internal sealed class SendHalfHost
     /// <summary>Writes <paramref name="data"/> (FIN when <paramref name="fin"/>); <paramref name="completion"/>, when given, learns the outcome.</summary>
     public void OnWrite(ReadOnlyMemory<byte> data, bool fin, TaskCompletionSource? completion)
     {
-        var failure = TryWrite(data, fin, out var write);
-        if (failure is not null)
+        // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
+        if (!StreamContext.Generations.IsCurrent(Handle.Stamp))
         {
-            completion?.TrySetException(failure);
+            completion?.TrySetException(new StaleHandleException(Handle.Stamp, StreamContext.Generations.Current.Generation));
+            return;
         }
-        else if (write.IsCompletedSuccessfully)
+
+        var step = data.IsEmpty ? default : _half.Write(data.Length);
+        if (step.IsFailure)
+        {
+            completion?.TrySetException(_half.ResetErrorCode is { } code
+                ? new StreamAbortedException(StreamHalf.Send, (long)code, _resetByPeer)
+                : new InvalidOperationException($"Stream {Handle.Stamp.StreamId}: cannot write in send state {_half.State} ({step.Error})."));
+            return;
+        }
+
+        Publish(step);
+        if (fin)
+        {
+            var finStep = _half.CompleteWrites();
+            if (finStep.IsFailure || (!finStep.Changed && _half.State != SendState.DataSent))
+            {
+                completion?.TrySetException(new InvalidOperationException($"Stream {Handle.Stamp.StreamId}: cannot complete writes in send state {_half.State}."));
+                return;
+            }
+
+            Publish(finStep);
+        }
+
+        ValueTask write;
+        try
+        {
+            write = StreamContext.Connection.WriteAsync(Handle.Stamp.StreamId, data, fin);
+        }
+        catch (QuicTransportException ex) when (ex.Error == QuicTransportError.StreamAborted && ex.ApplicationErrorCode is { } code)
+        {
+            // The engine saw the peer's STOP_SENDING before its event reached this actor: report the abort, with its code.
+            completion?.TrySetException(new StreamAbortedException(StreamHalf.Send, code, byPeer: _half.ResetErrorCode is null || _resetByPeer));
+            return;
+        }
+        catch (QuicTransportException ex)
+        {
+            completion?.TrySetException(StaleIfDiscardedEarly(ex, StreamContext.Connection, Handle.Stamp));
+            return;
+        }
+
+        if (write.IsCompletedSuccessfully)
         {
             completion?.TrySetResult();
         }
@@ -84,75 +125,6 @@ internal sealed class SendHalfHost
         {
             _ = ObserveAsync(write);
         }
-    }
-
-    /// <summary>A write its handle answered at once (write-behind): the same steps, with the outcome settled on the command.</summary>
-    public void OnWriteBehind(WriteCommand command)
-    {
-        var failure = TryWrite(command.Data, command.Fin, out var write);
-        if (failure is not null || write.IsCompletedSuccessfully)
-        {
-            command.Settle(failure);
-        }
-        else
-        {
-            // The engine queued the bytes and waits for buffer space: the budget stays taken until it has it (backpressure).
-            _ = SettleWhenWrittenAsync(write, command, StreamContext.Connection, Handle.Stamp);
-        }
-    }
-
-    /// <summary>Steps the half and hands the bytes to the engine; the failure to report, or null with the engine's write.</summary>
-    private Exception? TryWrite(ReadOnlyMemory<byte> data, bool fin, out ValueTask write)
-    {
-        write = default;
-
-        // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
-        if (!StreamContext.Generations.IsCurrent(Handle.Stamp))
-        {
-            return new StaleHandleException(Handle.Stamp, StreamContext.Generations.Current.Generation);
-        }
-
-        var step = data.IsEmpty ? default : _half.Write(data.Length);
-        if (step.IsFailure)
-        {
-            return _half.ResetErrorCode is { } code
-                ? new StreamAbortedException(StreamHalf.Send, (long)code, _resetByPeer)
-                : new InvalidOperationException($"Stream {Handle.Stamp.StreamId}: cannot write in send state {_half.State} ({step.Error}).");
-        }
-
-        Publish(step);
-        if (fin)
-        {
-            var finStep = _half.CompleteWrites();
-            if (finStep.IsFailure || (!finStep.Changed && _half.State != SendState.DataSent))
-            {
-                return new InvalidOperationException($"Stream {Handle.Stamp.StreamId}: cannot complete writes in send state {_half.State}.");
-            }
-
-            Publish(finStep);
-        }
-
-        try
-        {
-            write = StreamContext.Connection.WriteAsync(Handle.Stamp.StreamId, data, fin);
-            return null;
-        }
-        catch (QuicTransportException ex) when (ex.Error == QuicTransportError.StreamAborted && ex.ApplicationErrorCode is { } code)
-        {
-            // The engine saw the peer's STOP_SENDING before its event reached this actor: report the abort, with its code.
-            return new StreamAbortedException(StreamHalf.Send, code, byPeer: _half.ResetErrorCode is null || _resetByPeer);
-        }
-        catch (QuicTransportException ex)
-        {
-            return StaleIfDiscardedEarly(ex, StreamContext.Connection, Handle.Stamp);
-        }
-    }
-
-    private static async Task SettleWhenWrittenAsync(ValueTask write, WriteCommand command, IQuicEngineConnection connection, StreamHandleStamp stamp)
-    {
-        var completion = new TaskCompletionSource();
-        await CompleteWhenWrittenAsync(write, completion, connection, stamp).ConfigureAwait(false);
-        command.Settle(completion.Task.Exception?.InnerException);
     }
 
     private static async Task CompleteWhenWrittenAsync(ValueTask write, TaskCompletionSource completion, IQuicEngineConnection connection, StreamHandleStamp stamp)

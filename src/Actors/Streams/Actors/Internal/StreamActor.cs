@@ -300,14 +300,7 @@ internal sealed partial class StreamActor : ActorBase
     {
         if (LiveSend is { } sender)
         {
-            if (write.IsBehind)
-            {
-                sender.OnWriteBehind(write);
-            }
-            else
-            {
-                sender.OnWrite(write.Data, write.Fin, write.Completion);
-            }
+            sender.OnWrite(write.Data, write.Fin, write.Completion);
         }
         else
         {

@@ -65,60 +65,13 @@ internal sealed record OfferedBytesRead(StreamHandleStamp Stamp, int Count, bool
     }
 }
 
-/// <summary>
-/// Write <see cref="Data"/>, with FIN when <see cref="Fin"/>; answered once the engine took the bytes, or, for a write the
-/// handle answered at once (<see cref="Completion"/> null, a copy in <see cref="Pooled"/>), settled on its handle then.
-/// </summary>
-internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte> Data, bool Fin, TaskCompletionSource? Completion) : IStreamCommand
+/// <summary>Write <see cref="Data"/>, with FIN when <see cref="Fin"/>; answered once the engine took the bytes.</summary>
+internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte> Data, bool Fin, TaskCompletionSource Completion) : IStreamCommand
 {
-    private byte[]? _pooled;
-    private int _settled;
-
     /// <summary>The handle the write came from, when it came from one.</summary>
     public StreamHandle? Origin { get; init; }
 
-    /// <summary>The pooled copy <see cref="Data"/> lies in, for a write its handle answered at once; the engine copies it again.</summary>
-    public byte[]? Pooled
-    {
-        get => _pooled;
-        init => _pooled = value;
-    }
-
-    /// <summary>Whether the handle answered this write at once (write-behind): its outcome goes to <see cref="Settle"/>.</summary>
-    public bool IsBehind => Completion is null && Origin is not null;
-
-    public void Fail(Exception exception)
-    {
-        if (Completion is { } completion)
-        {
-            completion.TrySetException(exception);
-        }
-        else
-        {
-            Settle(exception);
-        }
-    }
-
-    /// <summary>
-    /// A write its handle answered at once is over: the engine took the bytes (<paramref name="failure"/> null) or it failed.
-    /// Gives the copy back and frees the bytes on the handle's write-behind budget; a failure is reported by the handle's
-    /// next write. Only once per command: the first call wins.
-    /// </summary>
-    public void Settle(Exception? failure)
-    {
-        if (Interlocked.Exchange(ref _settled, 1) != 0)
-        {
-            return;
-        }
-
-        if (_pooled is { } pooled)
-        {
-            _pooled = null;
-            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
-        }
-
-        Origin?.OnWriteBehindSettled(Data.Length, failure);
-    }
+    public void Fail(Exception exception) => Completion.TrySetException(exception);
 
     /// <summary>
     /// A write issued just before the peer's STOP_SENDING was processed can reach the stream after its actor stopped
