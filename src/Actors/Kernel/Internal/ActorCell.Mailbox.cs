@@ -203,13 +203,15 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
         // The wait pauses on its own rather than through AwaitWork: that one looks at the mailbox (the
         // producers' tail) after every short pause, and each look takes the tail's cache line away from the
         // producer, whose next reservation then misses. Here the tail is read once per StreamPollSpins.
+        // A pause in which nothing arrived ends the wait: the stream has stopped, and the turn goes on to AwaitWork
+        // and ends as usual.
         while (!mailbox.HasBatch(StreamBatch) && !HasPendingSystemMessages && _dispatcher.IsIdleOtherwise)
         {
             left = _throughput;
             // A yield now and then: on a machine with more threads than cores the producer may need this core.
             if ((++polls & 3) == 0) Thread.Yield();
             else Thread.SpinWait(StreamPollSpins);
-            if (Stopwatch.GetTimestamp() >= deadline) break;
+            if (mailbox.IsEmpty || Stopwatch.GetTimestamp() >= deadline) break;
         }
     }
 
