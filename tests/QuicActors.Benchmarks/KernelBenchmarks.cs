@@ -261,6 +261,9 @@ internal static class KernelBenchmarks
         }) { IsBackground = true, Name = "tell-sender" };
         sender.Start();
         var rate = Rate(processed, timing, name);
+        // Which regime the run ended in: about 0 when the consumer keeps up with the sender (the rate is the
+        // sender's), up to 200,000 when it does not (the rate is the consumer's); see KERNEL.md.
+        Console.WriteLine($"DEPTH {name} {Volatile.Read(ref sent) - processed()} unprocessed at the end");
         Volatile.Write(ref stop, 1);
         sender.Join();
         return rate;

@@ -156,6 +156,18 @@ internal sealed class DispatcherWorker
         return false;
     }
 
+    /// <summary>
+    /// The running turn used up its throughput: it goes on when nothing else is queued for this worker or
+    /// globally, counted as a turn that ended and another that started (the monitor reads the count, so a
+    /// continued turn is neither "stuck" nor "long").
+    /// </summary>
+    public bool TryContinueTurn()
+    {
+        if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
+        Volatile.Write(ref _turns, _turns + 2);
+        return true;
+    }
+
     private void Run()
     {
         t_current = this;

@@ -23,4 +23,17 @@ internal abstract class MailboxDispatcher
     /// true when work for the cell arrived while the dispatcher waited (the turn goes on), false to end it.
     /// </summary>
     public virtual bool AwaitWork(ActorCell cell) => false;
+
+    /// <summary>
+    /// On a turn's thread: the dispatcher has nothing else for this thread to run, so the turn may pause
+    /// without delaying other actors. Always false where the thread is shared with other work (the thread pool).
+    /// </summary>
+    public virtual bool IsIdleOtherwise => false;
+
+    /// <summary>
+    /// On a turn's thread, when the turn has used up its throughput: true when nothing else waits for this
+    /// thread, so the turn goes on as if it had been requeued and taken again (counted as a new turn), without
+    /// the cost of the round trip through the queue. Always false on the thread pool.
+    /// </summary>
+    public virtual bool TryContinueTurn() => false;
 }

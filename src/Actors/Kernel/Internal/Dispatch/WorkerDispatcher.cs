@@ -98,6 +98,10 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
     public override bool AwaitWork(ActorCell cell)
         => DispatcherWorker.Current is { } worker && worker.AwaitWork(cell);
 
+    public override bool TryContinueTurn() => DispatcherWorker.Current is { } worker && worker.TryContinueTurn();
+
+    public override bool IsIdleOtherwise => DispatcherWorker.Current is { } worker && worker.Queue.Count == 0 && _global.IsEmpty;
+
     public bool HasGlobalWork => !_global.IsEmpty;
 
     /// <summary>
