@@ -158,12 +158,18 @@ internal sealed class DispatcherWorker
 
     /// <summary>
     /// The running turn used up its throughput: it goes on when nothing else is queued for this worker or
-    /// globally, counted as a turn that ended and another that started (the monitor reads the count, so a
-    /// continued turn is neither "stuck" nor "long").
+    /// globally and some other worker is idle, counted as a turn that ended and another that started (the monitor
+    /// reads the count, so a continued turn is neither "stuck" nor "long").
     /// </summary>
+    /// <remarks>
+    /// Only while a worker idles: then nobody needs this core and the requeue would buy nothing (one thread telling
+    /// one actor). With every worker busy the turn ends as before: a conversation split across two busy workers
+    /// (two pairs of <c>pingpong 2 1000</c>) keeps ending its turns, which is what lets it come back together; with
+    /// continued turns it stayed split in 6 runs of 6 (about 32M msg/s against 63M).
+    /// </remarks>
     public bool TryContinueTurn()
     {
-        if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
+        if (Queue.Count != 0 || _dispatcher.HasGlobalWork || !_dispatcher.HasIdleWorker) return false;
         Volatile.Write(ref _turns, _turns + 2);
         return true;
     }
