@@ -68,7 +68,7 @@ public sealed partial class StreamHandle
             MarkEndOfDataDelivered();
         }
 
-        Target.Tell(new OfferedBytesRead(Stamp, count, consumed is not null), ActorRefs.NoSender);
+        Target.Tell(new OfferedBytesRead(Stamp, count), ActorRefs.NoSender);
         return Task.FromResult(count);
     }
 

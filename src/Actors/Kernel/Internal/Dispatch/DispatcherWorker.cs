@@ -138,7 +138,7 @@ internal sealed class DispatcherWorker
     /// </summary>
     public bool AwaitWork(ActorCell cell)
     {
-        if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
+        if (HasOtherWork) return false;
         var deadline = Stopwatch.GetTimestamp() + _awaitTicks;
         var polls = 0;
         do
@@ -149,12 +149,15 @@ internal sealed class DispatcherWorker
                 _awaitTicks = Grow(_awaitTicks);
                 return true;
             }
-            if (Queue.Count != 0 || _dispatcher.HasGlobalWork) return false;
+            if (HasOtherWork) return false;
         }
         while (Stopwatch.GetTimestamp() < deadline);
         _awaitTicks = Shrink(_awaitTicks);
         return false;
     }
+
+    /// <summary>Something besides the running turn waits for this worker: a cell on its queue, or global work.</summary>
+    public bool HasOtherWork => Queue.Count != 0 || _dispatcher.HasGlobalWork;
 
     /// <summary>
     /// The running turn used up its throughput: it goes on when nothing else is queued for this worker or
@@ -169,7 +172,7 @@ internal sealed class DispatcherWorker
     /// </remarks>
     public bool TryContinueTurn()
     {
-        if (Queue.Count != 0 || _dispatcher.HasGlobalWork || !_dispatcher.HasIdleWorker) return false;
+        if (HasOtherWork || !_dispatcher.HasIdleWorker) return false;
         Volatile.Write(ref _turns, _turns + 2);
         return true;
     }

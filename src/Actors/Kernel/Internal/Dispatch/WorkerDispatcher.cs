@@ -100,7 +100,7 @@ internal sealed class WorkerDispatcher : MailboxDispatcher
 
     public override bool TryContinueTurn() => DispatcherWorker.Current is { } worker && worker.TryContinueTurn();
 
-    public override bool IsIdleOtherwise => DispatcherWorker.Current is { } worker && worker.Queue.Count == 0 && _global.IsEmpty;
+    public override bool IsIdleOtherwise => DispatcherWorker.Current is { } worker && !worker.HasOtherWork;
 
     public bool HasGlobalWork => !_global.IsEmpty;
 

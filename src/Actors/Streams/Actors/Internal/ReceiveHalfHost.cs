@@ -83,7 +83,7 @@ internal sealed class ReceiveHalfHost
         {
             data.Dispose();
         }
-        else if (ReadCount > 0 || ChunkCount > 0 || _draining || !Handle.TryOffer(data, 0, last: _half.State == ReceiveState.DataRecvd))
+        else if (ChunkCount > 0 || !CanOffer || !Handle.TryOffer(data, 0, last: _half.State == ReceiveState.DataRecvd))
         {
             (_chunks ??= new Queue<StreamDataReceived>(1)).Enqueue(data);
         }
@@ -103,10 +103,13 @@ internal sealed class ReceiveHalfHost
         OfferNext();
     }
 
+    /// <summary>Whether data may go to the handle's read-ahead: no read waits here, and the half neither drains nor was aborted.</summary>
+    private bool CanOffer => ReadCount == 0 && !_draining && _localAbortCode == NoCode;
+
     /// <summary>Hands the head of the queue to the handle for its next reads, when no read waits here.</summary>
     private void OfferNext()
     {
-        if (ReadCount > 0 || _draining || _localAbortCode != NoCode || _chunks is not { Count: > 0 } chunks)
+        if (!CanOffer || _chunks is not { Count: > 0 } chunks)
         {
             return;
         }

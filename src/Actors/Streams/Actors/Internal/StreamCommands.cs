@@ -18,6 +18,18 @@ internal interface IStreamCommand : IDeadLetterAware
     void IDeadLetterAware.OnDeadLetter() => FailStreamEnded();
 }
 
+/// <summary>A one-way notice from a handle: nobody waits for an answer, so failing it tells nobody and makes no exception.</summary>
+internal interface IStreamNotice : IStreamCommand
+{
+    void IStreamCommand.Fail(Exception exception)
+    {
+    }
+
+    void IStreamCommand.FailStreamEnded()
+    {
+    }
+}
+
 /// <summary>Read into <see cref="Buffer"/>; answered with the byte count (0 at EOF).</summary>
 internal sealed record ReadCommand(StreamHandleStamp Stamp, Memory<byte> Buffer, TimeSpan? Deadline, TaskCompletionSource<int> Completion) : IStreamCommand
 {
@@ -49,21 +61,10 @@ internal sealed record ReadCommand(StreamHandleStamp Stamp, Memory<byte> Buffer,
 }
 
 /// <summary>
-/// The application read <see cref="Count"/> bytes of the chunk its handle was offered (read-ahead); <see cref="WholeChunk"/>:
-/// the handle finished the chunk and gave its buffer back. The receive half gives the flow-control credit back and may
-/// offer the next chunk.
+/// The application read <see cref="Count"/> bytes of the chunk its handle was offered (read-ahead). The receive half gives the
+/// flow-control credit back and may offer the next chunk.
 /// </summary>
-internal sealed record OfferedBytesRead(StreamHandleStamp Stamp, int Count, bool WholeChunk) : IStreamCommand
-{
-    public void Fail(Exception exception)
-    {
-    }
-
-    /// <summary>The reader already has its bytes: nothing to tell.</summary>
-    public void FailStreamEnded()
-    {
-    }
-}
+internal sealed record OfferedBytesRead(StreamHandleStamp Stamp, int Count) : IStreamNotice;
 
 /// <summary>Write <see cref="Data"/>, with FIN when <see cref="Fin"/>; answered once the engine took the bytes.</summary>
 internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte> Data, bool Fin, TaskCompletionSource Completion) : IStreamCommand
@@ -86,62 +87,22 @@ internal sealed record WriteCommand(StreamHandleStamp Stamp, ReadOnlyMemory<byte
 /// The application read EOF, answered by its handle at once because the receive half had delivered every byte with the FIN
 /// in (<see cref="StreamHandle.MarkEndOfDataDelivered"/>): Data Recvd → Data Read.
 /// </summary>
-internal sealed record EndOfStreamRead(StreamHandleStamp Stamp) : IStreamCommand
-{
-    public void Fail(Exception exception)
-    {
-    }
-
-    /// <summary>The reader already has its answer: nothing to tell, and no exception to make.</summary>
-    public void FailStreamEnded()
-    {
-    }
-}
+internal sealed record EndOfStreamRead(StreamHandleStamp Stamp) : IStreamNotice;
 
 /// <summary>
 /// The application was told of the peer's reset by its handle, which knew of it already (a read answered without the
 /// actor): Reset Recvd → Reset Read.
 /// </summary>
-internal sealed record PeerResetRead(StreamHandleStamp Stamp) : IStreamCommand
-{
-    public void Fail(Exception exception)
-    {
-    }
-
-    /// <summary>The reader already has its answer: nothing to tell, and no exception to make.</summary>
-    public void FailStreamEnded()
-    {
-    }
-}
+internal sealed record PeerResetRead(StreamHandleStamp Stamp) : IStreamNotice;
 
 /// <summary>Abort one or both directions with <see cref="ErrorCode"/>.</summary>
-internal sealed record AbortCommand(StreamHandleStamp Stamp, StreamAbortDirection Direction, long ErrorCode) : IStreamCommand
-{
-    public void Fail(Exception exception)
-    {
-    }
-
-    /// <summary>Nobody waits for an abort: nothing to tell, and no exception to make.</summary>
-    public void FailStreamEnded()
-    {
-    }
-}
+internal sealed record AbortCommand(StreamHandleStamp Stamp, StreamAbortDirection Direction, long ErrorCode) : IStreamNotice;
 
 /// <summary>
 /// The application is done with the stream (handler returned or handle disposed): the linger policy takes over. It races with
 /// the stream actor stopping on its own once both halves are terminal, so finding the actor gone is expected (not logged).
 /// </summary>
-internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamCommand, IDeadLetterSuppression
-{
-    public void Fail(Exception exception)
-    {
-    }
-
-    /// <summary>Nobody waits for a release: nothing to tell, and no exception to make.</summary>
-    public void FailStreamEnded()
-    {
-    }
-}
+internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamNotice, IDeadLetterSuppression;
 
 /// <summary>Open a local stream, waiting at most <see cref="Timeout"/> for credit.</summary>
 internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Timeout, TaskCompletionSource<StreamHandle> Completion);

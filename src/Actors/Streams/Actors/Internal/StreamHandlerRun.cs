@@ -88,12 +88,5 @@ internal sealed class StreamHandlerRun : IThreadPoolWorkItem
     /// What every run of one connection shares (the handler, the failure code, the log): one object per connection, so a
     /// waiting run holds two references, not five.
     /// </summary>
-    internal sealed class Runner(Func<StreamHandle, CancellationToken, Task> handler, long failureCode, Serilog.ILogger log)
-    {
-        public Func<StreamHandle, CancellationToken, Task> Handler { get; } = handler;
-
-        public long FailureCode { get; } = failureCode;
-
-        public Serilog.ILogger Log { get; } = log;
-    }
+    internal sealed record Runner(Func<StreamHandle, CancellationToken, Task> Handler, long FailureCode, Serilog.ILogger Log);
 }
