@@ -109,6 +109,17 @@ internal static class KernelBenchmarks
         return (end - start) / elapsed;
     }
 
+    /// <summary>
+    /// A count that is written on every message, alone on its cache line. Unpadded, the counters of two actors on two
+    /// cores could share a line (they are allocated by whichever worker ran their Create turns) and every message
+    /// then moved the line between the cores: the benchmark measured its own false sharing.
+    /// </summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+    private struct PaddedCount
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)] public long Value;
+    }
+
     private sealed class Ball
     {
         public static readonly Ball Instance = new();
@@ -118,11 +129,11 @@ internal static class KernelBenchmarks
 
     private sealed class Ponger : ActorBase
     {
-        public long Received;
+        public PaddedCount Received;
 
         protected override bool Receive(object message)
         {
-            Received++;
+            Received.Value++;
             Sender.Tell(message, Self);
             return true;
         }
@@ -130,7 +141,7 @@ internal static class KernelBenchmarks
 
     private sealed class Pinger : ActorBase
     {
-        public long Received;
+        public PaddedCount Received;
 
         protected override bool Receive(object message)
         {
@@ -139,7 +150,7 @@ internal static class KernelBenchmarks
                 for (var i = 0; i < serve.Inflight; i++) serve.Ponger.Tell(Ball.Instance, Self);
                 return true;
             }
-            Received++;
+            Received.Value++;
             Sender.Tell(message, Self);
             return true;
         }
@@ -159,8 +170,8 @@ internal static class KernelBenchmarks
         long Total()
         {
             long sum = 0;
-            lock (pingers) foreach (var a in pingers) sum += Volatile.Read(ref a.Received);
-            lock (pongers) foreach (var a in pongers) sum += Volatile.Read(ref a.Received);
+            lock (pingers) foreach (var a in pingers) sum += Volatile.Read(ref a.Received.Value);
+            lock (pongers) foreach (var a in pongers) sum += Volatile.Read(ref a.Received.Value);
             return sum;
         }
         var name = $"pingpong_{pairs}_{inflight}";
