@@ -32,6 +32,7 @@ public class StreamSettingsBindingTests
               max-inbound-unidirectional-streams = 3
               open-timeout = 250ms
               handler-failure-code = 4611686018427387903
+              handler-read-ahead = 16KiB
               leak-detector.enabled = off
               zero-rtt { replay = replay, replay-max-bytes = 1KiB, initial-outbound-bidirectional-credit = 9 }
             }
@@ -45,6 +46,7 @@ public class StreamSettingsBindingTests
         Assert.Equal(3, connection.InboundUnidirectionalLimit);
         Assert.Equal(TimeSpan.FromMilliseconds(250), connection.OpenTimeout);
         Assert.Equal((1L << 62) - 1, connection.HandlerFailureErrorCode);
+        Assert.Equal(16 * 1024, connection.HandlerReadAheadBytes);
         Assert.Null(connection.LeakDeadline);
         Assert.Equal(EarlyDataReplayPolicy.Replay, connection.EarlyDataReplay);
         Assert.Equal(1024, connection.EarlyDataReplayMaxBytes);
@@ -65,6 +67,7 @@ public class StreamSettingsBindingTests
     [InlineData("quic-actors.connection.open-timeout = 0s", "quic-actors.connection.open-timeout (application.conf:1): expected a duration greater than zero, got \"0s\"")]
     [InlineData("quic-actors.connection.handler-failure-code = 4611686018427387904", "quic-actors.connection.handler-failure-code (application.conf:1): expected an application error code in 0..2^62-1 (RFC 9000 §20.2), got 4611686018427387904")]
     [InlineData("quic-actors.connection.handler-failure-code = -5", "quic-actors.connection.handler-failure-code (application.conf:1): expected an application error code in 0..2^62-1 (RFC 9000 §20.2), got -5")]
+    [InlineData("quic-actors.connection.handler-read-ahead = 0", "quic-actors.connection.handler-read-ahead (application.conf:1): expected a size >= 1 byte, got 0")]
     [InlineData("quic-actors.connection.leak-detector.deadline = -1s", "quic-actors.connection.leak-detector.deadline (application.conf:1): expected a duration greater than zero, got \"-1s\"")]
     [InlineData("quic-actors.connection.zero-rtt.initial-outbound-bidirectional-credit = -2", "quic-actors.connection.zero-rtt.initial-outbound-bidirectional-credit (application.conf:1): expected an integer >= 0, got -2")]
     [InlineData("quic-actors.streams.linger.drain-max-time = -1ms", "quic-actors.streams.linger.drain-max-time (application.conf:1): expected a duration >= 0, got \"-1ms\"")]

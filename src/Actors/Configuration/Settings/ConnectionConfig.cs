@@ -5,13 +5,14 @@ namespace QuicActors.Configuration;
 
 /// <summary>
 /// A connection's settings from <c>quic-actors.connection</c>, validated: stream limits (RFC 9000 §4.6), the open timeout,
-/// the leak detector, the handler failure code and the 0-RTT replay policy (RFC 9001 §4.6.2).
+/// the leak detector, the handler failure code, an actor-style handler's read-ahead and the 0-RTT replay policy (RFC 9001 §4.6.2).
 /// </summary>
 /// <param name="MaxInboundBidirectionalStreams">Our MAX_STREAMS for the peer's bidirectional streams, for the engine and the ledger alike (0..2^31-1).</param>
 /// <param name="MaxInboundUnidirectionalStreams">Our MAX_STREAMS for the peer's unidirectional streams (0..2^31-1).</param>
 /// <param name="OpenTimeout">How long a local open waits for the peer's credit by default (> 0).</param>
 /// <param name="LeakDeadline">After how long a live stream is reported as a leak; null when the detector is off.</param>
 /// <param name="HandlerFailureErrorCode">The code a stream is aborted with when its handler fails (0..2^62-1).</param>
+/// <param name="HandlerReadAheadBytes">At most this many received bytes wait unhandled in an actor-style handler's mailbox (>= 1).</param>
 /// <param name="EarlyDataReplay">What happens to early streams when 0-RTT is rejected.</param>
 /// <param name="EarlyDataReplayMaxBytes">At most this many early bytes are kept for replay (>= 0).</param>
 /// <param name="InitialOutboundBidirectionalCredit">The peer's bidirectional MAX_STREAMS remembered for 0-RTT (>= 0).</param>
@@ -22,6 +23,7 @@ public sealed record ConnectionConfig(
     TimeSpan OpenTimeout,
     TimeSpan? LeakDeadline,
     long HandlerFailureErrorCode,
+    long HandlerReadAheadBytes,
     EarlyDataReplayPolicy EarlyDataReplay,
     long EarlyDataReplayMaxBytes,
     long InitialOutboundBidirectionalCredit,
@@ -45,6 +47,7 @@ public sealed record ConnectionConfig(
             section.PositiveDuration("open-timeout"),
             leakDetector ? leakDeadline : null,
             ErrorCode(section, "handler-failure-code"),
+            PositiveBytes(section, "handler-read-ahead"),
             section.Enum<EarlyDataReplayPolicy>("zero-rtt.replay"),
             NonNegativeBytes(section, "zero-rtt.replay-max-bytes"),
             NonNegativeLong(section, "zero-rtt.initial-outbound-bidirectional-credit"),
@@ -69,6 +72,7 @@ public sealed record ConnectionConfig(
             OpenTimeout = OpenTimeout,
             LeakDeadline = LeakDeadline,
             HandlerFailureErrorCode = HandlerFailureErrorCode,
+            HandlerReadAheadBytes = HandlerReadAheadBytes,
             EarlyDataReplay = EarlyDataReplay,
             EarlyDataReplayMaxBytes = EarlyDataReplayMaxBytes,
             InitialOutboundBidirectionalCredit = InitialOutboundBidirectionalCredit,
@@ -103,6 +107,13 @@ public sealed record ConnectionConfig(
     {
         var value = section.Bytes(key);
         section.Require(value >= 0, key, "a size >= 0 bytes");
+        return value;
+    }
+
+    internal static long PositiveBytes(SettingsReader section, string key)
+    {
+        var value = section.Bytes(key);
+        section.Require(value >= 1, key, "a size >= 1 byte");
         return value;
     }
 

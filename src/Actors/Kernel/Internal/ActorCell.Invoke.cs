@@ -51,6 +51,9 @@ internal sealed partial class ActorCell
             case ReceiveTimeoutTick:
                 CheckReceiveTimeout();
                 break;
+            case DeliveryReceipt receipt:
+                receipt.ReplyTo.Tell(receipt.Token, this);
+                break;
             default:
                 _actor!.AroundReceive(_behavior, message);
                 break;

@@ -290,7 +290,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     private void DeadLetter(in Envelope envelope)
     {
         var message = envelope.Message;
-        if (message is TimerMessage or ReceiveTimeoutTick or WatchedActorTerminated) return;
+        if (message is TimerMessage or ReceiveTimeoutTick or WatchedActorTerminated or DeliveryReceipt) return;
         _system.PublishDeadLetter(message, envelope.Sender, this);
     }
 }

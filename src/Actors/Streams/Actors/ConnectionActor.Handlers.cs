@@ -33,6 +33,6 @@ public sealed partial class ConnectionActor
     private void SpawnHandlerActor(Props handlerProps, StreamHandle handle)
     {
         var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"handler-{handle.Stamp.Generation}-{handle.StreamId.Value}");
-        Context.ActorOf(StreamHandlerBridge.Props(handle, handlerProps, _settings.HandlerFailureErrorCode), name);
+        Context.ActorOf(StreamHandlerBridge.Props(handle, handlerProps, _settings.HandlerFailureErrorCode, _settings.HandlerReadAheadBytes), name);
     }
 }

@@ -60,4 +60,22 @@ public sealed partial record ConnectionActorSettings
 
     /// <summary>The code both directions of a stream are aborted with when its <see cref="StreamHandler"/> throws.</summary>
     public long HandlerFailureErrorCode { get; init; } = 0x101;
+
+    /// <summary>
+    /// For an actor-style handler (<see cref="StreamHandlerProps"/>): at most this many bytes of <see cref="StreamData"/> wait
+    /// in the handler's mailbox, not yet handled. Reading stops at the bound, so the stream's bytes are not consumed and the
+    /// peer is held back by flow control (RFC 9000 §4.1) until the handler catches up. Default 64 KiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public long HandlerReadAheadBytes
+    {
+        get => _handlerReadAheadBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(HandlerReadAheadBytes));
+            _handlerReadAheadBytes = value;
+        }
+    }
+
+    private readonly long _handlerReadAheadBytes = 64 * 1024;
 }

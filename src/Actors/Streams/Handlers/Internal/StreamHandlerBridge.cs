@@ -1,4 +1,5 @@
 using QuicActors.Kernel;
+using QuicActors.Kernel.Internal;
 
 namespace QuicActors.Streams.Internal;
 
@@ -10,7 +11,11 @@ namespace QuicActors.Streams.Internal;
 /// </summary>
 /// <remarks>
 /// Reading and the transitions both go through this actor's mailbox, so the handler sees them in one order. Reads are
-/// one at a time: the bridge asks for the next chunk only after it has forwarded the previous one.
+/// one at a time: the bridge asks for the next chunk only after it has forwarded the previous one, and only while fewer than
+/// the read-ahead's bytes wait unhandled in the handler's mailbox. Each chunk is followed by a kernel
+/// <see cref="Kernel.Internal.DeliveryReceipt"/> that comes back once the handler has taken the chunk, so the bound holds
+/// without the handler acknowledging anything; a read consumes what it returns, so at the bound the peer is held back by
+/// flow control instead of filling this process's memory.
 /// </remarks>
 internal sealed class StreamHandlerBridge : ReceiveActor
 {
@@ -18,6 +23,7 @@ internal sealed class StreamHandlerBridge : ReceiveActor
     private readonly StreamHandle _handle;
     private readonly Props _handlerProps;
     private readonly long _failureCode;
+    private readonly long _readAhead;
 
     // One read at a time, so one buffer: each chunk is copied out to an array of its exact size that the message owns.
     private readonly byte[] _readBuffer = new byte[ReadChunkSize];
@@ -27,16 +33,29 @@ internal sealed class StreamHandlerBridge : ReceiveActor
     private bool _readPending;
     private bool _streamEnded;
 
-    private StreamHandlerBridge(StreamHandle handle, Props handlerProps, long failureCode)
+    // Bytes told to the handler whose receipts have not come back, and whether reading waits for them.
+    private long _unhandled;
+    private bool _readPaused;
+
+    private StreamHandlerBridge(StreamHandle handle, Props handlerProps, long failureCode, long readAhead)
     {
         _handle = handle;
         _handlerProps = handlerProps;
         _failureCode = failureCode;
+        _readAhead = readAhead;
         Receive<ReadOutcome>(OnReadOutcome);
+        Receive<DataHandled>(OnDataHandled);
         Receive<TransitionSeen>(t => _handler.Tell(new StreamStateChanged(t.Transition), Self));
         Receive<StreamEnded>(_ =>
         {
             _streamEnded = true;
+            if (_readPaused)
+            {
+                // The stream is over: the last read reports how it ended (a reset, the connection's end), whatever waits.
+                _readPaused = false;
+                ReadNext();
+            }
+
             CloseWhenDone();
         });
         Receive<StreamWrite>(w => Write(w, w.Data, w.CompleteWrites));
@@ -45,8 +64,8 @@ internal sealed class StreamHandlerBridge : ReceiveActor
         Receive<Terminated>(t => OnHandlerTerminated(t));
     }
 
-    public static Props Props(StreamHandle handle, Props handlerProps, long failureCode) =>
-        Kernel.Props.Create(() => new StreamHandlerBridge(handle, handlerProps, failureCode));
+    public static Props Props(StreamHandle handle, Props handlerProps, long failureCode, long readAhead) =>
+        Kernel.Props.Create(() => new StreamHandlerBridge(handle, handlerProps, failureCode, readAhead));
 
     protected override void PreStart()
     {
@@ -78,7 +97,9 @@ internal sealed class StreamHandlerBridge : ReceiveActor
     private void ReadNext()
     {
         _readPending = true;
-        _handle.ReadAsync(_readBuffer).ContinueWith(
+        // Never past the read-ahead (unless the stream has ended and only its outcome is left to read).
+        var room = _streamEnded ? ReadChunkSize : (int)Math.Min(ReadChunkSize, Math.Max(1, _readAhead - _unhandled));
+        _handle.ReadAsync(_readBuffer.AsMemory(0, room)).ContinueWith(
             static (read, state) =>
             {
                 var self = (IActorRef)state!;
@@ -104,10 +125,29 @@ internal sealed class StreamHandlerBridge : ReceiveActor
         else
         {
             _handler.Tell(new StreamData(_readBuffer.AsSpan(0, outcome.Count).ToArray()), Self);
-            ReadNext();
+            _unhandled += outcome.Count;
+            _handler.Tell(new DeliveryReceipt(Self, new DataHandled(outcome.Count)), Self);
+            if (_unhandled < _readAhead || _streamEnded)
+            {
+                ReadNext();
+            }
+            else
+            {
+                _readPaused = true;
+            }
         }
 
         CloseWhenDone();
+    }
+
+    private void OnDataHandled(DataHandled handled)
+    {
+        _unhandled -= handled.Count;
+        if (_readPaused && _unhandled < _readAhead)
+        {
+            _readPaused = false;
+            ReadNext();
+        }
     }
 
     private void Write(object command, ReadOnlyMemory<byte> data, bool fin)
@@ -171,6 +211,9 @@ internal sealed class StreamHandlerBridge : ReceiveActor
     }
 
     private sealed record ReadOutcome(int Count, Exception? Failure);
+
+    /// <summary>The handler has taken a chunk of this many bytes (the token of its <see cref="DeliveryReceipt"/>).</summary>
+    private sealed record DataHandled(int Count);
 
     private sealed record TransitionSeen(StreamTransition Transition);
 
