@@ -154,50 +154,16 @@ public sealed class ActorHandlerSpec(ITestOutputHelper output) : QuicActors.Test
     [Fact]
     public async Task A_slow_handler_actor_holds_the_peer_back_by_flow_control_and_then_gets_every_byte_in_order()
     {
-        const int Total = 1024 * 1024;
-        const int Chunk = 16 * 1024;
-        const long ReadAhead = 16 * 1024;
         var probe = CreateTestProbe("slow");
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = new EndpointSpecHost(VirtualTime!);
         var settings = new ListenerSettings
         {
-            Connection = new ConnectionActorSettings { StreamHandlerProps = Props.Create(() => new GatedCountingHandler(gate.Task, probe.Ref)), HandlerReadAheadBytes = ReadAhead },
+            Connection = new ConnectionActorSettings { StreamHandlerProps = SlowHandlerScenario.HandlerProps(gate.Task, probe.Ref), HandlerReadAheadBytes = SlowHandlerScenario.ReadAhead },
         };
         await using var listener = await QuicActorsEndpoint.ListenAsync(Sys, host.ServerEngine, EndpointSpecHost.ListenerOptions(), settings);
         await using var client = await QuicActorsEndpoint.ConnectAsync(Sys, host.ClientEngine, EndpointSpecHost.ClientOptions(listener)).WaitAsync(Wait);
-        await using var stream = await client.OpenStreamAsync().WaitAsync(Wait);
-
-        var payload = new byte[Total];
-        for (var i = 0; i < Total; i++)
-        {
-            payload[i] = (byte)(i % 251);
-        }
-
-        long written = 0;
-        var writer = Task.Run(async () =>
-        {
-            for (var offset = 0; offset < Total; offset += Chunk)
-            {
-                await stream.WriteAsync(payload.AsMemory(offset, Chunk), completeWrites: offset + Chunk == Total);
-                Interlocked.Add(ref written, Chunk);
-            }
-        });
-
-        // The handler sits on its first chunk: the writer gets as far as the server's stream window, the client's send
-        // buffer and the read-ahead let it, and stops there.
-        var stalled = await WaitUntilSteadyAsync(() => Interlocked.Read(ref written));
-        var window = new QuicTransportParameters();
-        var bound = window.StreamReceiveWindow + window.StreamSendBufferSize + ReadAhead + (2 * Chunk);
-        Assert.True(stalled < bound, $"the writer got {stalled} bytes out past a handler that handled nothing (bound {bound})");
-        Assert.False(writer.IsCompleted);
-
-        gate.SetResult();
-        await writer.WaitAsync(Wait);
-        var (received, inOrder) = probe.ExpectMsg<(long, bool)>(Wait);
-        Assert.Equal(Total, received);
-        Assert.True(inOrder, "the handler saw the bytes out of order");
-        probe.FishForMessage(m => m is StreamClosed, Wait);
+        await SlowHandlerScenario.RunAsync(client, probe, gate, new QuicTransportParameters(), Wait);
     }
 
     [Fact]
@@ -206,61 +172,6 @@ public sealed class ActorHandlerSpec(ITestOutputHelper output) : QuicActors.Test
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectionActorSettings { HandlerReadAheadBytes = 0 });
         Assert.Equal("HandlerReadAheadBytes", e.ParamName);
         Assert.Equal(0L, e.ActualValue);
-    }
-
-    /// <summary>Polls <paramref name="read"/> on the real clock until it has not changed for 300 ms (at most <see cref="Wait"/>).</summary>
-    private static async Task<long> WaitUntilSteadyAsync(Func<long> read)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var last = read();
-        var steadySince = clock.Elapsed;
-        while (clock.Elapsed < Wait)
-        {
-            await Task.Delay(20);
-            var now = read();
-            if (now != last)
-            {
-                (last, steadySince) = (now, clock.Elapsed);
-            }
-            else if (clock.Elapsed - steadySince >= TimeSpan.FromMilliseconds(300))
-            {
-                return now;
-            }
-        }
-
-        return last;
-    }
-
-    /// <summary>Waits for <paramref name="gate"/> on its first chunk, checks the byte pattern, and reports the count at the end.</summary>
-    private sealed class GatedCountingHandler : ReceiveActor
-    {
-        private long _received;
-        private bool _inOrder = true;
-
-        public GatedCountingHandler(Task gate, IActorRef probe)
-        {
-            var first = true;
-            ReceiveAsync<StreamData>(async data =>
-            {
-                if (first)
-                {
-                    first = false;
-                    await gate;
-                }
-
-                foreach (var b in data.Data.Span)
-                {
-                    _inOrder &= b == (byte)(_received++ % 251);
-                }
-            });
-            Receive<StreamEndOfData>(_ =>
-            {
-                probe.Tell((_received, _inOrder), Self);
-                Sender.Tell(StreamCompleteWrites.Instance, Self);
-            });
-            Receive<StreamClosed>(m => probe.Tell(m, Self));
-            ReceiveAny(_ => { });
-        }
     }
 
     private sealed class EchoHandler : ReceiveActor

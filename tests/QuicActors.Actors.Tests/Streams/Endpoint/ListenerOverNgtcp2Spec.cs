@@ -23,22 +23,10 @@ public sealed class ListenerOverNgtcp2Spec(ITestOutputHelper output) : TestKit(o
         await using var engine = new Ngtcp2Engine();
         Skip.If(!engine.IsAvailable, $"ngtcp2 engine unavailable: {engine.UnavailableReason}");
         using var certificate = CreateCertificate();
-        var listenerOptions = new QuicListenerOptions
-        {
-            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            ApplicationProtocols = ["qa-endpoint"],
-            ServerCertificate = certificate,
-            Transport = new QuicTransportParameters { MaxInboundBidirectionalStreams = 4 },
-        };
+        var listenerOptions = ListenerOptions(certificate, new QuicTransportParameters { MaxInboundBidirectionalStreams = 4 });
         var settings = new ListenerSettings { Connection = new ConnectionActorSettings { StreamHandlerProps = Props.Create(() => new UpperCaseEcho()) } };
         var listener = await QuicActorsEndpoint.ListenAsync(Sys, engine, listenerOptions, settings);
-        var clientOptions = new QuicClientOptions
-        {
-            RemoteEndPoint = listener.LocalEndPoint,
-            ServerName = "localhost",
-            ApplicationProtocols = ["qa-endpoint"],
-            TrustedCertificates = [certificate],
-        };
+        var clientOptions = ClientOptions(listener, certificate, new QuicTransportParameters());
 
         var clients = new[]
         {
@@ -68,6 +56,50 @@ public sealed class ListenerOverNgtcp2Spec(ITestOutputHelper output) : TestKit(o
             }
         }
     }
+
+    [SkippableFact]
+    public async Task A_slow_handler_actor_holds_a_real_peer_back_by_flow_control_and_then_gets_every_byte_in_order()
+    {
+        await using var engine = new Ngtcp2Engine();
+        Skip.If(!engine.IsAvailable, $"ngtcp2 engine unavailable: {engine.UnavailableReason}");
+        using var certificate = CreateCertificate();
+        var windows = new QuicTransportParameters();
+        var listenerOptions = ListenerOptions(certificate, windows);
+        var probe = CreateTestProbe("slow");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settings = new ListenerSettings
+        {
+            Connection = new ConnectionActorSettings { StreamHandlerProps = SlowHandlerScenario.HandlerProps(gate.Task, probe.Ref), HandlerReadAheadBytes = SlowHandlerScenario.ReadAhead },
+        };
+        var listener = await QuicActorsEndpoint.ListenAsync(Sys, engine, listenerOptions, settings);
+        var clientOptions = ClientOptions(listener, certificate, windows);
+        await using var client = await QuicActorsEndpoint.ConnectAsync(Sys, engine, clientOptions).WaitAsync(Wait);
+        try
+        {
+            await SlowHandlerScenario.RunAsync(client, probe, gate, windows, Wait);
+        }
+        finally
+        {
+            Assert.True(await listener.StopAsync(TimeSpan.FromSeconds(5)).WaitAsync(Wait));
+        }
+    }
+
+    private static QuicListenerOptions ListenerOptions(X509Certificate2 certificate, QuicTransportParameters transport) => new()
+    {
+        ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        ApplicationProtocols = ["qa-endpoint"],
+        ServerCertificate = certificate,
+        Transport = transport,
+    };
+
+    private static QuicClientOptions ClientOptions(QuicListener listener, X509Certificate2 certificate, QuicTransportParameters transport) => new()
+    {
+        RemoteEndPoint = listener.LocalEndPoint,
+        ServerName = "localhost",
+        ApplicationProtocols = ["qa-endpoint"],
+        TrustedCertificates = [certificate],
+        Transport = transport,
+    };
 
     private static async Task<string> ExchangeAsync(QuicConnection client, string text)
     {
