@@ -14,6 +14,12 @@ public sealed partial class ConnectionActor
     private void OnHandshakeCompleted(HandshakeCompleted completed)
     {
         EndEarlyPhase();
+        if (_rejectionRead || !_connection.IsEarlyDataRejected)
+        {
+            // The handshake decided 0-RTT: no rejection can follow, and the engine-call gate is no longer needed.
+            _generations.Settle();
+        }
+
         GrantCredit(StreamDirection.Bidirectional, completed.PeerParameters.MaxInboundBidirectionalStreams);
         GrantCredit(StreamDirection.Unidirectional, completed.PeerParameters.MaxInboundUnidirectionalStreams);
         AdoptOpensAcrossRejection();
@@ -57,7 +63,19 @@ public sealed partial class ConnectionActor
         QuicStreamId streamId;
         try
         {
-            if (!_connection.TryOpenStream(request.Direction, out streamId))
+            bool opened;
+            // While a 0-RTT rejection may still come, no stream actor's engine call runs beside the open: if the engine
+            // has rejected meanwhile, the ID it hands out restarts at 0, and a late call of an early stream would land on it.
+            using (_generations.EnterExclusive())
+            {
+                opened = _connection.TryOpenStream(request.Direction, out streamId);
+                if (!_rejectionRead && _connection.IsEarlyDataRejected)
+                {
+                    _generations.MarkRejectedAtEngine();
+                }
+            }
+
+            if (!opened)
             {
                 request.Completion.TrySetException(new InvalidOperationException($"The engine refused to open a {request.Direction} stream although the peer's credit allows it."));
                 return;

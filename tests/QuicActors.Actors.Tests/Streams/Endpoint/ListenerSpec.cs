@@ -121,11 +121,25 @@ public sealed class ListenerSpec(ITestOutputHelper output) : QuicActors.TestKit.
     public async Task A_graceful_stop_closes_a_connection_whose_handler_never_returns_when_the_grace_period_ends()
     {
         await using var host = new EndpointSpecHost(VirtualTime!);
-        var settings = new ListenerSettings { Connection = new ConnectionActorSettings { StreamHandler = (_, token) => Task.Delay(Timeout.Infinite, token) } };
+        var handlerStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settings = new ListenerSettings
+        {
+            Connection = new ConnectionActorSettings
+            {
+                StreamHandler = (_, token) =>
+                {
+                    handlerStarted.TrySetResult();
+                    return Task.Delay(Timeout.Infinite, token);
+                },
+            },
+        };
         var listener = await QuicActorsEndpoint.ListenAsync(Sys, host.ServerEngine, EndpointSpecHost.ListenerOptions(), settings);
         await using var client = await QuicActorsEndpoint.ConnectAsync(Sys, host.ClientEngine, EndpointSpecHost.ClientOptions(listener)).WaitAsync(Wait);
         var stream = await client.OpenStreamAsync().WaitAsync(Wait);
         await stream.WriteAsync("stuck"u8.ToArray()).WaitAsync(Wait);
+        // The server must have the stream before the stop: a stream it has not seen yet cannot keep its connection open
+        // (the stop's first poll would find the connection idle and close it at once).
+        await handlerStarted.Task.WaitAsync(Wait);
         Assert.True(await EndpointSpecHost.EventuallyAsync(async () => (await client.GetStatusAsync()).LiveStreams == 1));
 
         var stopping = listener.StopAsync(TimeSpan.FromSeconds(2));

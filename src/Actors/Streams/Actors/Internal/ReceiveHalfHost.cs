@@ -195,11 +195,15 @@ internal sealed class ReceiveHalfHost
         DiscardChunks(consume: false);
         var step = _half.StopSending((ulong)errorCode);
         // Invariant 5, again right before the engine: stream IDs restart at 0 in a new generation.
-        if (step.Action.Kind == StreamActionKind.SendStopSending && StreamContext.Generations.IsCurrent(Handle.Stamp))
+        if (step.Action.Kind == StreamActionKind.SendStopSending)
         {
+            using var call = StreamContext.Generations.EnterEngineCall(Handle.Stamp);
             try
             {
-                StreamContext.Connection.StopSending(Handle.Stamp.StreamId, errorCode);
+                if (call.Admitted)
+                {
+                    StreamContext.Connection.StopSending(Handle.Stamp.StreamId, errorCode);
+                }
             }
             catch (QuicTransportException)
             {
@@ -399,7 +403,8 @@ internal sealed class ReceiveHalfHost
         }
 
         _half.OnBytesRead(count);
-        if (!StreamContext.Generations.IsCurrent(Handle.Stamp))
+        using var call = StreamContext.Generations.EnterEngineCall(Handle.Stamp);
+        if (!call.Admitted)
         {
             return;
         }

@@ -93,6 +93,14 @@ internal sealed class SendHalfHost
         }
 
         ValueTask write;
+        using var call = StreamContext.Generations.EnterEngineCall(Handle.Stamp);
+        if (!call.Admitted)
+        {
+            // The generation ended (or the engine rejected 0-RTT) since the check above: nothing may reach the wire.
+            completion?.TrySetException(new StaleHandleException(Handle.Stamp, StreamContext.Generations.Current.Generation));
+            return;
+        }
+
         try
         {
             write = StreamContext.Connection.WriteAsync(Handle.Stamp.StreamId, data, fin);
@@ -191,11 +199,15 @@ internal sealed class SendHalfHost
 
     private void Apply(StepResult<SendState> step, long localAbortCode)
     {
-        if (step.Action.Kind == StreamActionKind.SendResetStream && StreamContext.Generations.IsCurrent(Handle.Stamp))
+        if (step.Action.Kind == StreamActionKind.SendResetStream)
         {
+            using var call = StreamContext.Generations.EnterEngineCall(Handle.Stamp);
             try
             {
-                StreamContext.Connection.ResetStream(Handle.Stamp.StreamId, localAbortCode);
+                if (call.Admitted)
+                {
+                    StreamContext.Connection.ResetStream(Handle.Stamp.StreamId, localAbortCode);
+                }
             }
             catch (QuicTransportException)
             {

@@ -21,6 +21,13 @@ public sealed class GenerationTracker
     // admissions cost each of them a contended cache line.
     private long _refused;
 
+    // The engine-call gate (see EnterEngineCall), needed only until Settle: stream actors' engine calls in flight, the
+    // owner's exclusive section, and the generation the engine rejected before the owner read the rejection (0: none).
+    private int _engineCalls;
+    private volatile int _exclusive;
+    private volatile int _rejectedAtEngine;
+    private volatile bool _settled;
+
     /// <summary>Starts tracking a connection at generation 1.</summary>
     public GenerationTracker(long connectionId)
     {
@@ -60,8 +67,132 @@ public sealed class GenerationTracker
                 string.Create(CultureInfo.InvariantCulture, $"Connection {ConnectionId} has closed in generation {_generation}; it cannot start another."));
         }
 
-        _generation++;
+        // No engine call of the ending generation may still be on its way when the next one starts: its stream IDs are
+        // reused from 0, so a late call would land on a new stream (invariant 5).
+        using (EnterExclusive())
+        {
+            _generation++;
+            _rejectedAtEngine = 0;
+        }
+
         return Current;
+    }
+
+    /// <summary>
+    /// Admits one engine call (a write, FIN, reset, STOP_SENDING or window update) for a stream of <paramref name="stamp"/>,
+    /// made by that stream's actor: dispose the scope as soon as the engine call has returned. Not admitted when the
+    /// stamp is stale, or when the engine has already rejected 0-RTT for the stamp's generation
+    /// (<see cref="MarkRejectedAtEngine"/>).
+    /// </summary>
+    /// <remarks>
+    /// The check alone would leave a window: an actor that passed it may be preempted, the owner may meanwhile begin the
+    /// next generation and open the new stream 0, and the late call then lands on that stream (RFC 9000 §2.1 IDs restart
+    /// after a 0-RTT rejection, RFC 9001 §4.6.2). Admitted calls are therefore counted, and the owner's generation switch
+    /// and its stream opens wait until none is in flight (<see cref="EnterExclusive"/>). Once no rejection can come any
+    /// more (<see cref="Settle"/>, at the end of the handshake) nothing is counted and the call costs one check.
+    /// </remarks>
+    public EngineCallScope EnterEngineCall(StreamHandleStamp stamp)
+    {
+        if (_settled)
+        {
+            return new EngineCallScope(null, IsCurrent(stamp));
+        }
+
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            // Counted before the owner's flag is read; the owner sets its flag before it reads the count (both fenced).
+            Interlocked.Increment(ref _engineCalls);
+            if (_exclusive == 0)
+            {
+                if (IsCurrent(stamp) && stamp.Generation != _rejectedAtEngine)
+                {
+                    return new EngineCallScope(this, true);
+                }
+
+                Interlocked.Decrement(ref _engineCalls);
+                return new EngineCallScope(null, false);
+            }
+
+            Interlocked.Decrement(ref _engineCalls);
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>
+    /// Owner only: until the scope is disposed, no stream actor's engine call is in flight or starts (they wait). For a
+    /// short synchronous section: a generation switch, or an engine open that may reuse an ID. Free once settled.
+    /// </summary>
+    public ExclusiveScope EnterExclusive()
+    {
+        if (_settled)
+        {
+            return default;
+        }
+
+        _exclusive = 1;
+        Interlocked.MemoryBarrier();
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _engineCalls) != 0)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        return new ExclusiveScope(this);
+    }
+
+    /// <summary>
+    /// Owner only, inside <see cref="EnterExclusive"/>: the engine has rejected 0-RTT (its stream IDs restart at 0) and
+    /// the owner has not begun the next generation yet. Engine calls for the current generation's streams are refused
+    /// from now on: the engine discarded those streams, and their IDs may already name new ones.
+    /// </summary>
+    public void MarkRejectedAtEngine() => _rejectedAtEngine = _generation;
+
+    /// <summary>Owner only: the handshake is over and no 0-RTT rejection can follow, so the gate is no longer needed.</summary>
+    public void Settle() => _settled = true;
+
+    /// <summary>Whether the gate is off for good (<see cref="Settle"/>).</summary>
+    public bool IsSettled => _settled;
+
+    /// <summary>An engine call admitted (or not) by <see cref="EnterEngineCall"/>; disposing it ends the call.</summary>
+    public readonly struct EngineCallScope : IDisposable
+    {
+        private readonly GenerationTracker? _counted;
+
+        internal EngineCallScope(GenerationTracker? counted, bool admitted)
+        {
+            _counted = counted;
+            Admitted = admitted;
+        }
+
+        /// <summary>Whether the engine call may be made.</summary>
+        public bool Admitted { get; }
+
+        /// <summary>Ends the engine call.</summary>
+        public void Dispose()
+        {
+            if (_counted is not null)
+            {
+                Interlocked.Decrement(ref _counted._engineCalls);
+            }
+        }
+    }
+
+    /// <summary>The owner's exclusive section (<see cref="EnterExclusive"/>); disposing it lets engine calls go on.</summary>
+    public readonly struct ExclusiveScope : IDisposable
+    {
+        private readonly GenerationTracker? _owner;
+
+        internal ExclusiveScope(GenerationTracker owner) => _owner = owner;
+
+        /// <summary>Ends the exclusive section.</summary>
+        public void Dispose()
+        {
+            if (_owner is not null)
+            {
+                _owner._exclusive = 0;
+            }
+        }
     }
 
     /// <summary>Ends the last generation: the connection closed and every stamp is stale. Idempotent.</summary>
