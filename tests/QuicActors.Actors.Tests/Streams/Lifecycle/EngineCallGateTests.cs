@@ -105,7 +105,8 @@ public sealed class EngineCallGateTests
         {
             while (!stop.IsCancellationRequested)
             {
-                var stamp = tracker.Stamp(Stream0);
+                // A handle exists only for a stream the owner has opened: the stamp of the stream 0 the engine has now.
+                var stamp = new StreamHandleStamp(1, Volatile.Read(ref owner), Stream0);
                 Thread.SpinWait(50); // the window between taking the stamp and calling the engine
                 using var call = tracker.EnterEngineCall(stamp);
                 if (!call.Admitted)
@@ -137,7 +138,10 @@ public sealed class EngineCallGateTests
             }
 
             tracker.BeginNextGeneration();
-            Volatile.Write(ref owner, generation); // the owner's open of the new stream 0, after the switch
+            using (tracker.EnterExclusive())
+            {
+                Volatile.Write(ref owner, generation); // the owner's open of the new stream 0, after the switch
+            }
         }
 
         await stop.CancelAsync();
