@@ -47,7 +47,7 @@ public sealed record ConnectionConfig(
             section.PositiveDuration("open-timeout"),
             leakDetector ? leakDeadline : null,
             ErrorCode(section, "handler-failure-code"),
-            PositiveBytes(section, "handler-read-ahead"),
+            section.BytesAtLeast("handler-read-ahead", 1),
             section.Enum<EarlyDataReplayPolicy>("zero-rtt.replay"),
             NonNegativeBytes(section, "zero-rtt.replay-max-bytes"),
             NonNegativeLong(section, "zero-rtt.initial-outbound-bidirectional-credit"),
@@ -103,19 +103,7 @@ public sealed record ConnectionConfig(
         return value;
     }
 
-    internal static long NonNegativeBytes(SettingsReader section, string key)
-    {
-        var value = section.Bytes(key);
-        section.Require(value >= 0, key, "a size >= 0 bytes");
-        return value;
-    }
-
-    internal static long PositiveBytes(SettingsReader section, string key)
-    {
-        var value = section.Bytes(key);
-        section.Require(value >= 1, key, "a size >= 1 byte");
-        return value;
-    }
+    internal static long NonNegativeBytes(SettingsReader section, string key) => section.BytesAtLeast(key, 0);
 
     internal static TimeSpan NonNegativeDuration(SettingsReader section, string key)
     {

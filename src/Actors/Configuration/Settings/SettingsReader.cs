@@ -71,6 +71,14 @@ public sealed class SettingsReader
         return value;
     }
 
+    /// <summary>A size in bytes that must be at least <paramref name="min"/>.</summary>
+    public long BytesAtLeast(string key, long min)
+    {
+        var value = Bytes(key);
+        Require(value >= min, key, $"a size >= {min} {(min == 1 ? "byte" : "bytes")}");
+        return value;
+    }
+
     /// <summary>A duration that must be greater than zero.</summary>
     public TimeSpan PositiveDuration(string key)
     {

@@ -53,11 +53,8 @@ public sealed partial class StreamHandle
             last = false;
             if (_offeredOffset == chunk.Length)
             {
-                consumed = chunk;
                 last = _offeredIsLast;
-                _offered = null;
-                _offeredOffset = 0;
-                _offeredIsLast = false;
+                consumed = TakeOffered(out _);
             }
         }
 
@@ -133,13 +130,19 @@ public sealed partial class StreamHandle
 
         lock (gate)
         {
-            var chunk = _offered;
-            offset = _offeredOffset;
-            _offered = null;
-            _offeredOffset = 0;
-            _offeredIsLast = false;
-            return chunk;
+            return TakeOffered(out offset);
         }
+    }
+
+    /// <summary>Under the gate: the handle lets go of its chunk; <paramref name="offset"/> is where its unread bytes start.</summary>
+    private StreamDataReceived? TakeOffered(out int offset)
+    {
+        var chunk = _offered;
+        offset = _offeredOffset;
+        _offered = null;
+        _offeredOffset = 0;
+        _offeredIsLast = false;
+        return chunk;
     }
 
     /// <summary>The application aborted reading: the held chunk is no longer read here; the stream actor takes it back and drops it.</summary>
