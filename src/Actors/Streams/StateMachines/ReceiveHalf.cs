@@ -10,7 +10,8 @@ namespace QuicActors.Streams;
 /// <remarks>
 /// <para>
 /// Data must be reported in stream order, as engines deliver reassembled bytes: a frame may overlap what was
-/// received (a retransmission) but may not start past it (<see cref="StreamError.DataGap"/>). A consequence: the
+/// received (a retransmission) but may not start past it (<see cref="StreamError.DataGap"/>), except once the
+/// application aborted reading, when the engine reports only the end of the data it discarded. A consequence: the
 /// frame carrying the FIN always completes the data, so Size Known is entered and left in the same step
 /// (Recv → Size Known → Data Recvd, both transitions reported); the state stays in the model for fidelity to
 /// RFC 9000 §3.2 and for <see cref="ReceiveStateMachine"/> users that see the FIN before the data is complete.
@@ -87,7 +88,9 @@ public struct ReceiveHalf
             return step;
         }
 
-        if (offset > BytesReceived)
+        // After STOP_SENDING the engine discards what arrives and reports only where the data ends (an empty FIN at the
+        // final size, IQuicEngineConnection.StopSending): the bytes in between were never delivered, and that is no gap.
+        if (offset > BytesReceived && StopSendingErrorCode is null)
         {
             return StepResult<ReceiveState>.Fail(StepKind.InconsistentEvent, State, StreamError.DataGap);
         }

@@ -303,7 +303,12 @@ internal sealed partial class InMemoryConnection
             frame.ReturnBuffer();
             receive.DeadBytes += frame.Length;
             CreditConnection(frame.Length);
-            if (receive.AllReceived) CompleteReceive(receive);
+            if (receive.AllReceived && receive.State != ReceiveState.DataRecvd)
+            {
+                CompleteReceive(receive);
+                // The discarded data is complete: its end is still reported (IQuicEngineConnection.StopSending).
+                Emit(new StreamDataReceived(receive.Id, receive.FinalSize, null, 0, true));
+            }
             return;
         }
         if (frame.Offset == receive.Delivered)

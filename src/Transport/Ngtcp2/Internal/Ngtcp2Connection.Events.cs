@@ -372,6 +372,7 @@ internal sealed partial class Ngtcp2Connection
             return;
         }
         s.Unconsumed += data.Length;
+        s.DeliveredEnd = offset + data.Length;
         if (fin) s.ReceiveDone = true;
         _events.Writer.TryWrite(StreamDataReceived.Copy(s.Id, offset, data, fin));
     }
@@ -381,7 +382,7 @@ internal sealed partial class Ngtcp2Connection
         // After our STOP_SENDING the receive half is already terminal, yet the peer's answering RESET_STREAM still
         // reports its code and final size (RFC 9000 §3.5), so the application learns how the peer ended the stream.
         if (!_streams.ContainsKey(rawId) && IsUnseenPeerStream(rawId)) OpenStreamFirstSeenInReset(rawId);
-        if (!_streams.TryGetValue(rawId, out var s) || s.PeerResetReported || (s.ReceiveDone && !s.Discarding)) return;
+        if (!_streams.TryGetValue(rawId, out var s) || s.PeerResetReported || s.DiscardedEndReported || (s.ReceiveDone && !s.Discarding)) return;
         s.ReceiveDone = true;
         s.PeerResetReported = true;
         _events.Writer.TryWrite(new PeerResetStream(s.Id, code, finalSize));
@@ -421,6 +422,15 @@ internal sealed partial class Ngtcp2Connection
     private void OnStreamClosed(StreamState s)
     {
         s.Native = 0;
+        if (s.Discarding && !s.PeerResetReported && !s.DiscardedEndReported)
+        {
+            // After STOP_SENDING ngtcp2 forwards nothing more, not even the FIN (ngtcp2_conn_shutdown_stream_read), but it
+            // closes the stream only once the peer's data is complete: the end is reported now, where the delivered bytes
+            // ended, because the final size is not exposed (IQuicEngineConnection.StopSending).
+            s.DiscardedEndReported = true;
+            _events.Writer.TryWrite(new StreamDataReceived(s.Id, s.DeliveredEnd, null, 0, true));
+        }
+
         if (s.ResetSent && !s.ResetAckReported)
         {
             s.ResetAckReported = true;

@@ -61,6 +61,80 @@ public sealed class LingerSpec(ITestOutputHelper output) : QuicActors.TestKit.Te
         await AwaitServerSettledAsync(host);
     }
 
+    [Fact]
+    public async Task A_released_receive_half_is_stopped_once_the_byte_bound_is_drained_without_waiting_for_the_time_bound()
+    {
+        var policy = LingerPolicy.Default with { ReceiveDrainMaxTime = TimeSpan.FromHours(1), ReceiveDrainMaxBytes = 100, StopSendingErrorCode = 78 };
+        await using var host = await StreamSpecHost.StartAsync(Sys, VirtualTime!, 10, policy, (_, _) => Task.CompletedTask);
+        var stream = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+        await stream.WriteAsync(new byte[64]).WaitAsync(Wait);
+        Assert.Equal(0, await stream.ReadAsync(new byte[8]).WaitAsync(Wait));
+
+        // 64 bytes drained: under the bound, the client may go on writing.
+        await Task.Delay(50);
+        Assert.Equal(SendState.Send, stream.SendState);
+
+        // 128 bytes drained: over the bound, STOP_SENDING goes out at once, with no virtual time passing.
+        await stream.WriteAsync(new byte[64]).WaitAsync(Wait);
+        var deadline = DateTime.UtcNow + Wait;
+        while (stream.SendState == SendState.Send && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var ex = await Assert.ThrowsAsync<StreamAbortedException>(() => stream.WriteAsync(new byte[1]).WaitAsync(Wait));
+        Assert.Equal(78, ex.ErrorCode);
+        Assert.True(ex.ByPeer);
+        await AwaitServerSettledAsync(host);
+    }
+
+    [Fact]
+    public async Task A_fin_that_is_not_acknowledged_within_the_timeout_is_replaced_by_a_reset_with_the_policy_code()
+    {
+        var policy = LingerPolicy.Default with { FinAckTimeout = TimeSpan.FromSeconds(3), ResetErrorCode = 79 };
+        // The handler queues more than the client's stream window with FIN and returns: the client never reads, so the
+        // FIN cannot arrive, and nothing acknowledges it.
+        var payload = new byte[8 * 1024 * 1024];
+        await using var host = await StreamSpecHost.StartAsync(Sys, VirtualTime!, 10, policy, (stream, cancellation) =>
+        {
+            _ = stream.WriteAsync(payload, completeWrites: true);
+            return Task.CompletedTask;
+        });
+        var stream = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
+        await stream.WriteAsync(new byte[64], completeWrites: true).WaitAsync(Wait);
+        var deadline = DateTime.UtcNow + Wait;
+        while (stream.ReceiveState != ReceiveState.Recv && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(100);
+        Advance(TimeSpan.FromSeconds(2));
+        await Task.Delay(100);
+        Assert.Equal(ReceiveState.Recv, stream.ReceiveState);
+
+        Advance(TimeSpan.FromSeconds(1));
+        while (stream.ReceiveState == ReceiveState.Recv && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(ReceiveState.ResetRecvd, stream.ReceiveState);
+        var ex = await Assert.ThrowsAsync<StreamAbortedException>(() => ReadToEndAsync(stream));
+        Assert.Equal(79, ex.ErrorCode);
+        Assert.True(ex.ByPeer);
+        await stream.DisposeAsync();
+        await AwaitServerSettledAsync(host);
+    }
+
+    private static async Task ReadToEndAsync(StreamHandle stream)
+    {
+        var buffer = new byte[64 * 1024];
+        while (await stream.ReadAsync(buffer).WaitAsync(Wait) > 0)
+        {
+        }
+    }
+
     private static async Task AwaitServerSettledAsync(StreamSpecHost host)
     {
         var deadline = DateTime.UtcNow + Wait;

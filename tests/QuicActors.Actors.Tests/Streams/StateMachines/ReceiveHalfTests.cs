@@ -51,6 +51,36 @@ public sealed class ReceiveHalfTests
     }
 
     [Fact]
+    public void After_abort_reading_the_end_of_discarded_data_ends_the_half_although_bytes_before_it_never_came()
+    {
+        // The engine discards what arrives after STOP_SENDING and reports only where the data ended (an empty FIN at the
+        // final size): the peer need not reset a stream whose data is all acknowledged (RFC 9000 §3.5).
+        var half = default(ReceiveHalf);
+        half.OnStreamFrame(0, 10, fin: false);
+        half.StopSending(9);
+
+        var step = half.OnStreamFrame(64, 0, fin: true);
+
+        Assert.Equal(
+            "[Recv -> SizeKnown (FinReceived), SizeKnown -> DataRecvd (AllDataReceived), DataRecvd -> DataRead (LocalStopSending 9)]",
+            step.Transitions.ToString());
+        Assert.Equal(64UL, half.FinalSize);
+        Assert.True(half.IsTerminal);
+    }
+
+    [Fact]
+    public void Without_abort_reading_an_end_past_the_received_bytes_is_a_gap()
+    {
+        var half = default(ReceiveHalf);
+        half.OnStreamFrame(0, 10, fin: false);
+
+        var step = half.OnStreamFrame(64, 0, fin: true);
+
+        Assert.Equal(StreamError.DataGap, step.Error);
+        Assert.Equal(ReceiveState.Recv, half.State);
+    }
+
+    [Fact]
     public void Reset_after_abort_reading_ends_the_half()
     {
         // RFC 9000 §3.5: the peer answers STOP_SENDING with RESET_STREAM; nobody will read that reset.

@@ -235,7 +235,14 @@ internal sealed partial class StreamActor : ActorBase
     }
 
     /// <summary>The receive half drained (read and discarded) <paramref name="totalBytes"/> so far under the linger policy.</summary>
-    internal void OnDrained(long totalBytes) => _drained = totalBytes;
+    internal void OnDrained(long totalBytes)
+    {
+        _drained = totalBytes;
+
+        // The byte bound is the policy's to judge, once the message is handled: no transition and no timer would bring
+        // it back before the time bound, and a peer that keeps sending would be drained until then.
+        _lingerDue = true;
+    }
 
     private bool HalvesTerminal => (_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal);
 
