@@ -13,19 +13,23 @@ using QuicActors.TestKit;
 /// connection actor has not read the rejection yet, so the early handle still passes the generation gate. A write or
 /// CompleteWrites through it must fail as stale (nothing was sent), not with the engine's "stream not found"; an abort
 /// through it must not reach the wire; and stream 0 of generation 2 then carries only its own bytes. A gate holds the
-/// rejection event back so the window is taken on every run; a relay delays the server so the stream is opened in 0-RTT.
+/// rejection event back so the window is taken on every run. Runs once per engine (one sealed subclass each): the
+/// deferred calls of S4 thus run before the new generation starts as well as after it, on every engine with 0-RTT.
 /// </summary>
-public sealed class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output) : TestKit(output)
+public abstract class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output, bool useVirtualTime) : TestKit(output, useVirtualTime)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    /// <summary>The engine this run uses; the test disposes it.</summary>
+    private protected abstract SpecEngine CreateEngine();
 
     [SkippableFact]
     public async Task Commands_through_an_early_handle_after_the_engine_dropped_its_stream_are_stale_and_never_reach_stream_0_of_generation_2()
     {
-        await using var engine = SpecEngine.Ngtcp2();
+        await using var engine = CreateEngine();
         await using var listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters(), EarlyDataPolicy.Reject));
         var options = engine.Client(listener.LocalEndPoint);
-        var ticket = await FirstTicketAsync(engine.ClientEngine, listener, options);
+        var ticket = await FirstTicketAsync(engine, listener, options);
 
         var accept = listener.AcceptConnectionAsync().AsTask();
         var early0Rtt = options with { RemoteEndPoint = engine.EarlyDataPath(listener.LocalEndPoint), ResumptionTicket = ticket, EnableEarlyData = true };
@@ -36,7 +40,7 @@ public sealed class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output) :
         Assert.Equal(1, early.Stamp.Generation);
         Assert.Equal(0, early.StreamId.Value);
 
-        await gated.RejectionSeen.WaitAsync(Wait);
+        await UntilAsync(engine, gated.RejectionSeen);
         Assert.True(resumed.IsEarlyDataRejected);
         await Assert.ThrowsAsync<StaleHandleException>(() => early.WriteAsync("ping"u8.ToArray()).WaitAsync(Wait));
         await Assert.ThrowsAsync<StaleHandleException>(() => early.CompleteWritesAsync().WaitAsync(Wait));
@@ -44,6 +48,7 @@ public sealed class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output) :
         early.Abort(StreamAbortDirection.Write, 42);
 
         gated.Release();
+        await engine.ElapseAsync(TimeSpan.FromMilliseconds(10));
         await S4ZeroRttRejectionSpec.AwaitDiscardedAsync(early);
         Assert.Throws<StaleHandleException>(() => early.Abort(StreamAbortDirection.Both, 42));
         var again = await ConnectionActor.OpenStreamAsync(client, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
@@ -54,7 +59,7 @@ public sealed class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output) :
         await again.WriteAsync("1-rtt"u8.ToArray(), completeWrites: true).WaitAsync(Wait);
 
         // What the server got on stream 0: the new generation's bytes and FIN, and no abort of any kind.
-        await using var server = await accept.WaitAsync(Wait);
+        await using var server = await UntilAsync(engine, accept);
         var request = new StringBuilder();
         var events = new List<EngineEvent>();
         using var timeout = new CancellationTokenSource(Wait);
@@ -82,17 +87,35 @@ public sealed class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output) :
         await gated.CloseAsync(0);
     }
 
-    private static async Task<QuicResumptionTicket> FirstTicketAsync(IQuicEngine engine, IQuicEngineListener listener, QuicClientOptions options)
+    private static async Task<QuicResumptionTicket> FirstTicketAsync(SpecEngine engine, IQuicEngineListener listener, QuicClientOptions options)
     {
         var accept = listener.AcceptConnectionAsync().AsTask();
-        await using var first = await engine.ConnectAsync(options).AsTask().WaitAsync(Wait);
-        await using var server = await accept.WaitAsync(Wait);
+        await using var first = await UntilAsync(engine, engine.ClientEngine.ConnectAsync(options).AsTask());
+        await using var server = await UntilAsync(engine, accept);
         using var timeout = new CancellationTokenSource(Wait);
         while (true)
         {
-            var e = await first.Events.ReadAsync(timeout.Token);
+            var e = await UntilAsync(engine, first.Events.ReadAsync(timeout.Token).AsTask());
             if (e is ResumptionTicketReceived received) return received.Ticket;
             (e as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>Waits for <paramref name="task"/>, letting virtual time pass in small steps meanwhile (real time passes by itself).</summary>
+    private static async Task<T> UntilAsync<T>(SpecEngine engine, Task<T> task)
+    {
+        await UntilAsync(engine, (Task)task);
+        return await task;
+    }
+
+    private static async Task UntilAsync(SpecEngine engine, Task task)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (engine.VirtualTime is not null && !task.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await engine.ElapseAsync(TimeSpan.FromMilliseconds(1));
+        }
+
+        await task.WaitAsync(Wait);
     }
 }

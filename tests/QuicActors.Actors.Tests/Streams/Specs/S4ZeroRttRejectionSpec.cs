@@ -10,8 +10,9 @@ using QuicActors.TestKit;
 /// <summary>
 /// S4, 0-RTT rejection (issue 5), first part: after the server rejects 0-RTT, the connection runs in generation 2, the
 /// old handle is inert (every operation throws <see cref="StaleHandleException"/>), and stream 0 of the new generation
-/// works end to end while nothing of the old handle reaches the server. The replay policy is not built yet.
-/// Runs once per engine (one sealed subclass each); on ngtcp2 a relay delays the server's packets so the early stream
+/// works end to end while nothing of the old handle reaches the server. The deferred calls run after the new generation
+/// starts here; <see cref="S4EarlyHandleAcrossRejectionSpec"/> runs them before it, and <c>ZeroRttReplaySpec</c> covers the
+/// replay policy. Runs once per engine (one sealed subclass each); on ngtcp2 a relay delays the server's packets so the early stream
 /// really is opened in 0-RTT.
 /// </summary>
 public abstract class S4ZeroRttRejectionSpec(ITestOutputHelper output, bool useVirtualTime) : QuicActors.TestKit.TestKit(output, useVirtualTime)
@@ -87,7 +88,10 @@ public abstract class S4ZeroRttRejectionSpec(ITestOutputHelper output, bool useV
         Assert.Equal(2, again.Stamp.Generation);
         Assert.Equal(0, again.StreamId.Value);
 
-        // The old handle still cannot touch the new stream 0.
+        // The old handle still cannot touch the new stream 0: each deferred call fails, and nothing reaches the wire.
+        Assert.Throws<StaleHandleException>(() => early.Abort(StreamAbortDirection.Read, 42));
+        Assert.Throws<StaleHandleException>(() => early.Abort(StreamAbortDirection.Write, 42));
+        Assert.Throws<StaleHandleException>(() => { _ = early.CompleteWritesAsync(); });
         Assert.Throws<StaleHandleException>(() => early.Abort(StreamAbortDirection.Both, 42));
         await again.WriteAsync("1-rtt"u8.ToArray(), completeWrites: true).WaitAsync(Wait);
         var reply = new StringBuilder();

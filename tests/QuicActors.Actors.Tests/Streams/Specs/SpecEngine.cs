@@ -4,6 +4,7 @@ using QuicActors.Conformance.Tests.Interop.Peer;
 using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.InMemory;
+using QuicActors.Transport.MsQuic;
 using QuicActors.Transport.Ngtcp2;
 
 namespace QuicActors.Actors.Tests.Streams.Specs;
@@ -41,6 +42,22 @@ internal abstract class SpecEngine : IAsyncDisposable
         var engine = new Ngtcp2Engine();
         if (engine.UnavailableReason is { } reason) QuicGoPeer.Unavailable(Ngtcp2Engine.EngineName, $"the ngtcp2 engine is unavailable: {reason}");
         return new Ngtcp2SpecEngine(engine);
+    }
+
+    /// <summary>
+    /// The System.Net.Quic engine over loopback UDP, real time, with a self-signed certificate for localhost that its
+    /// clients trust. Skips with the reason where libmsquic is missing, unless the run requires <c>msquic</c>
+    /// (<see cref="Skip.RequiredCapabilitiesVariable"/>).
+    /// </summary>
+    public static SpecEngine MsQuic()
+    {
+        var engine = new MsQuicEngine();
+        if (engine.UnavailableReason is { } reason)
+        {
+            Skip.UnlessAvailable(MsQuicEngine.EngineName, available: false, $"the msquic engine is unavailable: {reason}");
+        }
+
+        return new MsQuicSpecEngine(engine, QuicActors.Hosting.Internal.SelfSignedCertificate.Create());
     }
 
     /// <summary>Listener options with this engine's address, certificate and ALPN.</summary>
@@ -120,6 +137,31 @@ internal abstract class SpecEngine : IAsyncDisposable
         public override IQuicEngine ClientEngine => _client;
 
         public override string ApplicationProtocol => "spec";
+    }
+
+    private sealed class MsQuicSpecEngine(MsQuicEngine engine, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) : SpecEngine
+    {
+        public override string Name => MsQuicEngine.EngineName;
+
+        public override VirtualTimeProvider? VirtualTime => null;
+
+        public override IQuicEngine ServerEngine => engine;
+
+        public override IQuicEngine ClientEngine => engine;
+
+        public override string ApplicationProtocol => "spec";
+
+        public override QuicListenerOptions Listener(QuicTransportParameters transport, EarlyDataPolicy earlyData = EarlyDataPolicy.Disabled) =>
+            base.Listener(transport, earlyData) with { ServerCertificate = certificate };
+
+        public override QuicClientOptions Client(EndPoint server, QuicTransportParameters? transport = null) =>
+            base.Client(server, transport) with { ServerName = QuicActors.Hosting.Internal.SelfSignedCertificate.SubjectName, TrustedCertificates = [certificate] };
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            certificate.Dispose();
+        }
     }
 
     private sealed class Ngtcp2SpecEngine(Ngtcp2Engine engine) : SpecEngine
