@@ -82,13 +82,12 @@ public interface IQuicEngineConnection : IAsyncDisposable
 
     /// <summary>Asks the peer to stop sending: STOP_SENDING with <paramref name="applicationErrorCode"/> (RFC 9000 §19.5). Data still arriving is discarded and not reported.</summary>
     /// <remarks>
-    /// The end of the data still is, once: a <see cref="Events.StreamDataReceived"/> without bytes and with
-    /// <see cref="Events.StreamDataReceived.IsFin"/>, at the final size where the engine learns it, or at the end of the
-    /// bytes it delivered where it cannot (an engine that sees no final size after the abort reports this when its
-    /// stack has finished with the stream, or at once when its stack returns the peer's stream slot by itself). The
-    /// peer need not answer with RESET_STREAM once its data is all acknowledged (RFC 9000 §3.5), so without this end the
-    /// receive half could not end before the connection does. A <see cref="Events.PeerResetStream"/> that comes first
-    /// ends the half instead; nothing is reported after either.
+    /// The end of the data still is, once, as <see cref="Events.StreamDataDiscarded"/>: the peer need not answer with
+    /// RESET_STREAM once its data is all acknowledged (RFC 9000 §3.5), so without it the receive half could not end before
+    /// the connection does. It carries the final size where the engine learns it. An engine whose stack forwards nothing
+    /// after the abort reports it when the stack has finished the stream, and one whose stack gives the peer's stream
+    /// slot back by itself may report it at once. A <see cref="Events.PeerResetStream"/> that comes first ends the half
+    /// instead; nothing of the receive half is reported after either.
     /// </remarks>
     /// <returns><see langword="false"/> when the receive half was already terminal.</returns>
     bool StopSending(QuicStreamId streamId, long applicationErrorCode);

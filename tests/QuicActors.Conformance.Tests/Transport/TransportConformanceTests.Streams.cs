@@ -127,6 +127,15 @@ public abstract partial class TransportConformanceTests
             var reset = await stopperEvents.NextAsync<PeerResetStream>(e => e.StreamId == id);
             Assert.Equal(answerCode, reset.ApplicationErrorCode);
         }
+        else
+        {
+            // The engine cannot report the answering reset: it reports where the discarded data ended instead.
+            await stopperEvents.NextAsync<StreamDataDiscarded>(e => e.StreamId == id);
+        }
+
+        // The receive half ends exactly once (IQuicEngineConnection.StopSending), whatever else still arrives.
+        await Task.Delay(Harness.QuietPeriod);
+        Assert.Single(stopperEvents.All, e => (e is PeerResetStream reset && reset.StreamId == id) || (e is StreamDataDiscarded discarded && discarded.StreamId == id));
         if (!pending.IsCompleted || pending.IsFaulted)
         {
             var error = await Assert.ThrowsAsync<QuicTransportException>(() => Within(pending));

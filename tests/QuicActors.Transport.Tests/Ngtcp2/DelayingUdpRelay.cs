@@ -5,7 +5,8 @@ namespace QuicActors.Transport.Tests.Ngtcp2;
 
 /// <summary>
 /// A loopback UDP relay between one client and a server that delays what the server sends, so a test can act in the
-/// window between a client's first flight and the server's answer (0-RTT before the handshake completes).
+/// window between a client's first flight and the server's answer (0-RTT before the handshake completes). It can also
+/// lose what the server sends for a while (<see cref="LoseServerPackets"/>), to make a frame arrive late.
 /// </summary>
 internal sealed class DelayingUdpRelay : IAsyncDisposable
 {
@@ -16,6 +17,8 @@ internal sealed class DelayingUdpRelay : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pumps;
     private EndPoint? _client;
+    private volatile bool _losing;
+    private int _lost;
 
     public DelayingUdpRelay(EndPoint server, TimeSpan serverDelay)
     {
@@ -27,6 +30,16 @@ internal sealed class DelayingUdpRelay : IAsyncDisposable
     }
 
     public EndPoint EndPoint => _front.LocalEndPoint!;
+
+    /// <summary>While true, every packet the server sends is dropped (and counted in <see cref="LostServerPackets"/>).</summary>
+    public bool LoseServerPackets
+    {
+        get => _losing;
+        set => _losing = value;
+    }
+
+    /// <summary>How many of the server's packets were dropped so far.</summary>
+    public int LostServerPackets => Volatile.Read(ref _lost);
 
     private async Task ClientToServerAsync()
     {
@@ -53,6 +66,12 @@ internal sealed class DelayingUdpRelay : IAsyncDisposable
             while (true)
             {
                 var r = await _back.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                if (_losing)
+                {
+                    Interlocked.Increment(ref _lost);
+                    continue;
+                }
+
                 var copy = buffer.AsMemory(0, r.ReceivedBytes).ToArray();
                 _ = Task.Delay(_serverDelay, _stop.Token).ContinueWith(async _ =>
                 {

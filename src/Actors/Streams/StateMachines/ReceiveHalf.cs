@@ -10,8 +10,7 @@ namespace QuicActors.Streams;
 /// <remarks>
 /// <para>
 /// Data must be reported in stream order, as engines deliver reassembled bytes: a frame may overlap what was
-/// received (a retransmission) but may not start past it (<see cref="StreamError.DataGap"/>), except once the
-/// application aborted reading, when the engine reports only the end of the data it discarded. A consequence: the
+/// received (a retransmission) but may not start past it (<see cref="StreamError.DataGap"/>). A consequence: the
 /// frame carrying the FIN always completes the data, so Size Known is entered and left in the same step
 /// (Recv → Size Known → Data Recvd, both transitions reported); the state stays in the model for fidelity to
 /// RFC 9000 §3.2 and for <see cref="ReceiveStateMachine"/> users that see the FIN before the data is complete.
@@ -88,9 +87,7 @@ public struct ReceiveHalf
             return step;
         }
 
-        // After STOP_SENDING the engine discards what arrives and reports only where the data ends (an empty FIN at the
-        // final size, IQuicEngineConnection.StopSending): the bytes in between were never delivered, and that is no gap.
-        if (offset > BytesReceived && StopSendingErrorCode is null)
+        if (offset > BytesReceived)
         {
             return StepResult<ReceiveState>.Fail(StepKind.InconsistentEvent, State, StreamError.DataGap);
         }
@@ -158,6 +155,50 @@ public struct ReceiveHalf
 
         BytesRead += (ulong)byteCount;
         return StepResult<ReceiveState>.Stay(State);
+    }
+
+    /// <summary>
+    /// After <see cref="StopSending(ulong)"/>, the engine reports that the peer's data ended and was discarded
+    /// (<c>StreamDataDiscarded</c>; the peer need not reset a stream whose data is all acknowledged, RFC 9000 §3.5).
+    /// <paramref name="finalSize"/> is null where the engine does not learn it. The half ends as for a FIN after the
+    /// abort: Size Known and Data Recvd, then Data Read, since the application will never read. Ignored once the half
+    /// is terminal, and inconsistent without an abort (an engine discards only after STOP_SENDING).
+    /// </summary>
+    public StepResult<ReceiveState> OnDiscardedDataEnded(ulong? finalSize)
+    {
+        if (IsTerminal)
+        {
+            return StepResult<ReceiveState>.Ignore(State);
+        }
+
+        if (StopSendingErrorCode is null)
+        {
+            return StepResult<ReceiveState>.Fail(StepKind.InconsistentEvent, State, StreamError.UnexpectedEvent);
+        }
+
+        if (finalSize is { } size)
+        {
+            if (size > QuicLimits.MaxVarint)
+            {
+                return Violation(StreamError.OffsetLimitExceeded);
+            }
+
+            if ((FinalSize is { } known && known != size) || size < BytesReceived)
+            {
+                return Violation(StreamError.FinalSizeError);
+            }
+
+            FinalSize = size;
+        }
+
+        var step = StepResult<ReceiveState>.Stay(State);
+        if (State == ReceiveState.Recv)
+        {
+            step = step.Then(ReceiveStateMachine.Apply(step.State, ReceiveEvent.FinReceived));
+        }
+
+        step = step.Then(ReceiveStateMachine.Apply(step.State, ReceiveEvent.AllDataReceived));
+        return Commit(ThenAbandonIfAborted(step));
     }
 
     /// <summary>The application read the end of the stream: Data Recvd → Data Read (RFC 9000 §3.2).</summary>

@@ -307,7 +307,7 @@ internal sealed partial class InMemoryConnection
             {
                 CompleteReceive(receive);
                 // The discarded data is complete: its end is still reported (IQuicEngineConnection.StopSending).
-                Emit(new StreamDataReceived(receive.Id, receive.FinalSize, null, 0, true));
+                Emit(new StreamDataDiscarded(receive.Id, receive.FinalSize));
             }
             return;
         }

@@ -217,10 +217,10 @@ internal sealed partial class MsQuicEngineConnection
             if (!entry.Halves.TryStopSending(applicationErrorCode)) return false;
             entry.ReceiveBudget!.Close();
             stream = entry.Stream;
-            // System.Net.Quic faults ReadsClosed at once and never shows the peer's final size after the abort, while
-            // msquic keeps the stream until the peer has finished it and only then gives the peer its slot back: the
-            // end of the discarded data is reported now (IQuicEngineConnection.StopSending).
-            Publish(new StreamDataReceived(entry.Id, entry.ReceivedOffset, null, 0, true));
+            // System.Net.Quic faults ReadsClosed at once and shows nothing more of the receive side after the abort,
+            // while msquic keeps the stream until the peer has finished it and only then gives the peer its slot back:
+            // the end of the discarded data is reported now, without a final size (IQuicEngineConnection.StopSending).
+            Publish(new StreamDataDiscarded(entry.Id, null));
         }
         if (stream is not null) AbortQuietly(stream, QuicAbortDirection.Read, applicationErrorCode);
         return true;

@@ -120,6 +120,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "qa_conn_get_expiry")]
     public static partial ulong GetExpiry(nint connection);
 
+    /// <summary>The connection's probe timeout (RFC 9002 §6.2), in nanoseconds.</summary>
+    [LibraryImport(Library, EntryPoint = "qa_conn_get_pto")]
+    public static partial ulong GetProbeTimeout(nint connection);
+
     [LibraryImport(Library, EntryPoint = "qa_conn_handle_expiry")]
     public static partial int HandleExpiry(nint connection, ulong timestamp);
 

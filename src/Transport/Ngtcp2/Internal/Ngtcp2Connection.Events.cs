@@ -51,9 +51,49 @@ internal sealed partial class Ngtcp2Connection
     internal void OnExpiry(ulong now)
     {
         if (_handle is null || IsClosed) return;
-        var rv = NativeMethods.HandleExpiry(Native, now);
-        DrainEvents();
-        if (rv != 0 && !IsClosed) OnFatal(rv);
+        if (NativeMethods.GetExpiry(Native) <= now)
+        {
+            var rv = NativeMethods.HandleExpiry(Native, now);
+            DrainEvents();
+            if (rv != 0 && !IsClosed)
+            {
+                OnFatal(rv);
+                return;
+            }
+        }
+
+        ReportDiscardedEnds(now);
+    }
+
+    /// <summary>The earliest deadline of a stopped receive half whose end is still to be reported (ns); max when none.</summary>
+    private ulong EarliestDiscardDeadline()
+    {
+        var earliest = ulong.MaxValue;
+        foreach (var s in _awaitingDiscardedEnd) earliest = Math.Min(earliest, s.DiscardDeadline);
+        return earliest;
+    }
+
+    /// <summary>Reports the end of the discarded data of each stopped receive half whose deadline passed; forgets those that ended otherwise.</summary>
+    private void ReportDiscardedEnds(ulong now)
+    {
+        for (var i = _awaitingDiscardedEnd.Count - 1; i >= 0; i--)
+        {
+            var s = _awaitingDiscardedEnd[i];
+            var live = _streams.TryGetValue(s.Id.Value, out var current) && ReferenceEquals(current, s);
+            if (live && !s.PeerResetReported && !s.DiscardedEndReported)
+            {
+                if (s.DiscardDeadline > now) continue;
+                ReportDiscardedEnd(s);
+            }
+
+            _awaitingDiscardedEnd.RemoveAt(i);
+        }
+    }
+
+    private void ReportDiscardedEnd(StreamState s)
+    {
+        s.DiscardedEndReported = true;
+        _events.Writer.TryWrite(new StreamDataDiscarded(s.Id, null));
     }
 
     /// <summary>
@@ -372,7 +412,6 @@ internal sealed partial class Ngtcp2Connection
             return;
         }
         s.Unconsumed += data.Length;
-        s.DeliveredEnd = offset + data.Length;
         if (fin) s.ReceiveDone = true;
         _events.Writer.TryWrite(StreamDataReceived.Copy(s.Id, offset, data, fin));
     }
@@ -424,11 +463,9 @@ internal sealed partial class Ngtcp2Connection
         s.Native = 0;
         if (s.Discarding && !s.PeerResetReported && !s.DiscardedEndReported)
         {
-            // After STOP_SENDING ngtcp2 forwards nothing more, not even the FIN (ngtcp2_conn_shutdown_stream_read), but it
-            // closes the stream only once the peer's data is complete: the end is reported now, where the delivered bytes
-            // ended, because the final size is not exposed (IQuicEngineConnection.StopSending).
-            s.DiscardedEndReported = true;
-            _events.Writer.TryWrite(new StreamDataReceived(s.Id, s.DeliveredEnd, null, 0, true));
+            // ngtcp2 closed a stream whose receive half we stopped: whatever its peer still sent is over. Its final size is
+            // not exposed. (A stream it keeps open waiting for a reset ends by its deadline instead: AbortReceive.)
+            ReportDiscardedEnd(s);
         }
 
         if (s.ResetSent && !s.ResetAckReported)

@@ -19,6 +19,10 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
     private readonly TaskCompletionSource<ConnectionCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<long, StreamState> _streams = [];
+
+    // Streams whose receive half we stopped, until the peer's reset, ngtcp2's close or their deadline reports their end.
+    private readonly List<StreamState> _awaitingDiscardedEnd = [];
+    private const ulong MaxDiscardWaitNanos = 1_000_000_000;
     private readonly Queue<OpenWaiter> _bidiWaiters = new();
     private readonly Queue<OpenWaiter> _uniWaiters = new();
     private readonly QuicTransportParameters _local;
@@ -79,7 +83,7 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
     internal Task Ready => _ready.Task;
 
     /// <summary>When ngtcp2 wants its timer run (ns on the shim's monotonic clock); max when closed.</summary>
-    internal ulong Expiry => _handle is null ? ulong.MaxValue : NativeMethods.GetExpiry(Native);
+    internal ulong Expiry => _handle is null ? ulong.MaxValue : Math.Min(NativeMethods.GetExpiry(Native), EarliestDiscardDeadline());
 
     private nint Native => _handle!.DangerousGetHandle();
 
@@ -272,6 +276,14 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
     {
         s.ReceiveDone = true;
         s.Discarding = true;
+        // ngtcp2 0.12 forwards nothing after shutdown_stream_read and keeps a stream whose FIN came after it open until a
+        // RESET_STREAM that the peer need not send (its data all acknowledged, RFC 9000 §3.5): the end of the discarded
+        // data is reported by the deadline then. Three probe timeouts: the peer's answering reset, if it sends one, has
+        // had its round trip and one loss by then (RFC 9002 §6.2); one later than that is not reported. At most a second:
+        // one slow first RTT sample can make the probe timeout several seconds, and the half has nothing left to learn
+        // but the peer's code.
+        s.DiscardDeadline = NativeMethods.Timestamp() + Math.Min(3 * NativeMethods.GetProbeTimeout(Native), MaxDiscardWaitNanos);
+        _awaitingDiscardedEnd.Add(s);
         ReturnUnconsumed(s);
         // STREAM_NOT_FOUND means the peer's data already completed or ngtcp2 never saw the stream.
         _ = NativeMethods.StreamShutdownRead(Native, s.Id.Value, (ulong)code);

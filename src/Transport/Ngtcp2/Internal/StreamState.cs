@@ -24,11 +24,11 @@ internal sealed class StreamState(QuicStreamId id, nint native, bool hasSend, bo
     /// <summary>The peer's RESET_STREAM was reported; a second report (a retransmission) is dropped.</summary>
     public bool PeerResetReported { get; set; }
 
-    /// <summary>Where the bytes delivered to the application end: the offset of the end reported after STOP_SENDING.</summary>
-    public long DeliveredEnd { get; set; }
-
     /// <summary>After STOP_SENDING, the end of the discarded data was reported; a later RESET_STREAM is not.</summary>
     public bool DiscardedEndReported { get; set; }
+
+    /// <summary>After STOP_SENDING, when the end of the discarded data is reported if neither the peer's reset nor the stream's close came first (ns).</summary>
+    public ulong DiscardDeadline { get; set; }
 
     /// <summary>
     /// ngtcp2 already gave the peer this stream's slot back on its own (a stream whose first frame was RESET_STREAM),

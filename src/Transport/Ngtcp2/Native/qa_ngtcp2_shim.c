@@ -941,6 +941,8 @@ int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts) {
 
 uint64_t qa_conn_get_expiry(qa_conn *c) { return ngtcp2_conn_get_expiry(c->conn); }
 
+uint64_t qa_conn_get_pto(qa_conn *c) { return ngtcp2_conn_get_pto(c->conn); }
+
 int qa_conn_handle_expiry(qa_conn *c, uint64_t ts) { return ngtcp2_conn_handle_expiry(c->conn, ts); }
 
 int qa_conn_is_handshake_completed(qa_conn *c) { return ngtcp2_conn_get_handshake_completed(c->conn); }

@@ -121,6 +121,8 @@ QA_API int qa_conn_read_pkt(qa_conn *c, const uint8_t *pkt, size_t pktlen, uint6
 QA_API int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts);
 
 QA_API uint64_t qa_conn_get_expiry(qa_conn *c);
+/* The probe timeout (RFC 9002 §6.2), in ns: how long the managed side waits for a reset after STOP_SENDING. */
+QA_API uint64_t qa_conn_get_pto(qa_conn *c);
 QA_API int qa_conn_handle_expiry(qa_conn *c, uint64_t ts);
 
 /* Drains one event; returns 1 when evt was filled, 0 when the queue is empty. */

@@ -49,15 +49,7 @@ public sealed class LingerSpec(ITestOutputHelper output) : QuicActors.TestKit.Te
         Assert.Equal(SendState.Send, stream.SendState);
 
         Advance(TimeSpan.FromSeconds(1));
-        var deadline = DateTime.UtcNow + Wait;
-        while (stream.SendState == SendState.Send && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        var ex = await Assert.ThrowsAsync<StreamAbortedException>(() => stream.WriteAsync(new byte[1]).WaitAsync(Wait));
-        Assert.Equal(77, ex.ErrorCode);
-        Assert.True(ex.ByPeer);
+        await AwaitStoppedByPeerAsync(stream, 77);
         await AwaitServerSettledAsync(host);
     }
 
@@ -76,15 +68,7 @@ public sealed class LingerSpec(ITestOutputHelper output) : QuicActors.TestKit.Te
 
         // 128 bytes drained: over the bound, STOP_SENDING goes out at once, with no virtual time passing.
         await stream.WriteAsync(new byte[64]).WaitAsync(Wait);
-        var deadline = DateTime.UtcNow + Wait;
-        while (stream.SendState == SendState.Send && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        var ex = await Assert.ThrowsAsync<StreamAbortedException>(() => stream.WriteAsync(new byte[1]).WaitAsync(Wait));
-        Assert.Equal(78, ex.ErrorCode);
-        Assert.True(ex.ByPeer);
+        await AwaitStoppedByPeerAsync(stream, 78);
         await AwaitServerSettledAsync(host);
     }
 
@@ -95,25 +79,30 @@ public sealed class LingerSpec(ITestOutputHelper output) : QuicActors.TestKit.Te
         // The handler queues more than the client's stream window with FIN and returns: the client never reads, so the
         // FIN cannot arrive, and nothing acknowledges it.
         var payload = new byte[8 * 1024 * 1024];
-        await using var host = await StreamSpecHost.StartAsync(Sys, VirtualTime!, 10, policy, (stream, cancellation) =>
+        var finQueued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await StreamSpecHost.StartAsync(Sys, VirtualTime!, 10, policy, async (stream, cancellation) =>
         {
             _ = stream.WriteAsync(payload, completeWrites: true);
-            return Task.CompletedTask;
+
+            // The FIN clock starts when the send half reaches Data Sent: the test advances time only after that.
+            var queuedBy = DateTime.UtcNow + Wait;
+            while (stream.SendState != SendState.DataSent && DateTime.UtcNow < queuedBy && !cancellation.IsCancellationRequested)
+            {
+                await Task.Delay(5, CancellationToken.None);
+            }
+
+            finQueued.TrySetResult();
         });
         var stream = await ConnectionActor.OpenStreamAsync(host.ClientActor, StreamDirection.Bidirectional, TimeSpan.FromSeconds(2)).WaitAsync(Wait);
         await stream.WriteAsync(new byte[64], completeWrites: true).WaitAsync(Wait);
-        var deadline = DateTime.UtcNow + Wait;
-        while (stream.ReceiveState != ReceiveState.Recv && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await finQueued.Task.WaitAsync(Wait);
 
-        await Task.Delay(100);
         Advance(TimeSpan.FromSeconds(2));
         await Task.Delay(100);
         Assert.Equal(ReceiveState.Recv, stream.ReceiveState);
 
         Advance(TimeSpan.FromSeconds(1));
+        var deadline = DateTime.UtcNow + Wait;
         while (stream.ReceiveState == ReceiveState.Recv && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
@@ -125,6 +114,20 @@ public sealed class LingerSpec(ITestOutputHelper output) : QuicActors.TestKit.Te
         Assert.True(ex.ByPeer);
         await stream.DisposeAsync();
         await AwaitServerSettledAsync(host);
+    }
+
+    /// <summary>The server's STOP_SENDING reaches the client's send half: the next write fails with the policy's code.</summary>
+    private static async Task AwaitStoppedByPeerAsync(StreamHandle stream, long code)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (stream.SendState == SendState.Send && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var ex = await Assert.ThrowsAsync<StreamAbortedException>(() => stream.WriteAsync(new byte[1]).WaitAsync(Wait));
+        Assert.Equal(code, ex.ErrorCode);
+        Assert.True(ex.ByPeer);
     }
 
     private static async Task ReadToEndAsync(StreamHandle stream)

@@ -40,7 +40,12 @@ internal abstract class SpecEngine : IAsyncDisposable
     public static SpecEngine Ngtcp2()
     {
         var engine = new Ngtcp2Engine();
-        if (engine.UnavailableReason is { } reason) QuicGoPeer.Unavailable(Ngtcp2Engine.EngineName, $"the ngtcp2 engine is unavailable: {reason}");
+        if (engine.UnavailableReason is { } reason)
+        {
+            engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            QuicGoPeer.Unavailable(Ngtcp2Engine.EngineName, $"the ngtcp2 engine is unavailable: {reason}");
+        }
+
         return new Ngtcp2SpecEngine(engine);
     }
 
@@ -54,6 +59,7 @@ internal abstract class SpecEngine : IAsyncDisposable
         var engine = new MsQuicEngine();
         if (engine.UnavailableReason is { } reason)
         {
+            engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Skip.UnlessAvailable(MsQuicEngine.EngineName, available: false, $"the msquic engine is unavailable: {reason}");
         }
 

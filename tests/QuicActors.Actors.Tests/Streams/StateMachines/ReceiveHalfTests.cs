@@ -51,33 +51,59 @@ public sealed class ReceiveHalfTests
     }
 
     [Fact]
-    public void After_abort_reading_the_end_of_discarded_data_ends_the_half_although_bytes_before_it_never_came()
+    public void After_abort_reading_the_end_of_discarded_data_ends_the_half_although_no_fin_was_delivered()
     {
-        // The engine discards what arrives after STOP_SENDING and reports only where the data ended (an empty FIN at the
-        // final size): the peer need not reset a stream whose data is all acknowledged (RFC 9000 §3.5).
+        // The engine discards what arrives after STOP_SENDING and reports only that it ended: the peer need not reset a
+        // stream whose data is all acknowledged (RFC 9000 §3.5).
         var half = default(ReceiveHalf);
         half.OnStreamFrame(0, 10, fin: false);
         half.StopSending(9);
 
-        var step = half.OnStreamFrame(64, 0, fin: true);
+        var step = half.OnDiscardedDataEnded(64);
 
         Assert.Equal(
             "[Recv -> SizeKnown (FinReceived), SizeKnown -> DataRecvd (AllDataReceived), DataRecvd -> DataRead (LocalStopSending 9)]",
             step.Transitions.ToString());
         Assert.Equal(64UL, half.FinalSize);
         Assert.True(half.IsTerminal);
+        Assert.Equal(StepKind.Ignored, half.OnDiscardedDataEnded(64).Kind);
     }
 
     [Fact]
-    public void Without_abort_reading_an_end_past_the_received_bytes_is_a_gap()
+    public void An_engine_that_cannot_see_the_final_size_still_ends_the_half_and_leaves_the_size_unknown()
     {
         var half = default(ReceiveHalf);
         half.OnStreamFrame(0, 10, fin: false);
+        half.StopSending(9);
 
-        var step = half.OnStreamFrame(64, 0, fin: true);
+        var step = half.OnDiscardedDataEnded(null);
 
-        Assert.Equal(StreamError.DataGap, step.Error);
+        Assert.True(half.IsTerminal);
+        Assert.Equal(ReceiveState.DataRead, half.State);
+        Assert.Null(half.FinalSize);
+        Assert.Equal(
+            "[Recv -> SizeKnown (FinReceived), SizeKnown -> DataRecvd (AllDataReceived), DataRecvd -> DataRead (LocalStopSending 9)]",
+            step.Transitions.ToString());
+    }
+
+    [Theory]
+    [InlineData(false, 64UL)]
+    [InlineData(true, 5UL)]
+    public void Discarded_data_without_an_abort_or_below_the_received_bytes_is_refused(bool aborted, ulong finalSize)
+    {
+        var half = default(ReceiveHalf);
+        half.OnStreamFrame(0, 10, fin: false);
+        if (aborted)
+        {
+            half.StopSending(9);
+        }
+
+        var step = half.OnDiscardedDataEnded(finalSize);
+
+        Assert.True(step.IsFailure);
+        Assert.Equal(aborted ? StreamError.FinalSizeError : StreamError.UnexpectedEvent, step.Error);
         Assert.Equal(ReceiveState.Recv, half.State);
+        Assert.Null(half.FinalSize);
     }
 
     [Fact]

@@ -96,6 +96,10 @@ internal sealed class ReceiveHalfHost
         }
     }
 
+    /// <summary>After this half's STOP_SENDING the engine discarded the rest of the peer's data, and says it ended: the half ends.</summary>
+    public void OnDataDiscarded(StreamDataDiscarded discarded) =>
+        Publish(_half.OnDiscardedDataEnded(discarded.FinalSize is { } size ? (ulong)size : null));
+
     /// <summary>The application read <paramref name="count"/> bytes of the chunk its handle was offered: their credit goes back, and the next chunk may go to the handle.</summary>
     public void OnOfferedBytesRead(int count)
     {

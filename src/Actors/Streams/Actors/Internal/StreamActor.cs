@@ -138,6 +138,9 @@ internal sealed partial class StreamActor : ActorBase
             case PeerResetStream reset:
                 LiveReceive?.OnPeerReset(reset);
                 break;
+            case StreamDataDiscarded discarded:
+                LiveReceive?.OnDataDiscarded(discarded);
+                break;
             case PeerStopSending stop:
                 LiveSend?.OnPeerStopSending(stop);
                 break;
@@ -239,9 +242,9 @@ internal sealed partial class StreamActor : ActorBase
     {
         _drained = totalBytes;
 
-        // The byte bound is the policy's to judge, once the message is handled: no transition and no timer would bring
-        // it back before the time bound, and a peer that keeps sending would be drained until then.
-        _lingerDue = true;
+        // Crossing the byte bound makes the policy act, once the message is handled: no transition and no timer would
+        // bring it back before the time bound, and a peer that keeps sending would be drained until then.
+        _lingerDue |= totalBytes >= _context.Linger.ReceiveDrainMaxBytes;
     }
 
     private bool HalvesTerminal => (_send is null || _send.IsTerminal) && (_receive is null || _receive.IsTerminal);
