@@ -8,6 +8,9 @@ internal static class Ngtcp2Library
     /// <summary>The Debian packages the shim is built against.</summary>
     public const string Packages = "libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev";
 
+    /// <summary>What <c>qa_version()</c> must return: raised with it whenever the shim's exports change, so a stale build says so.</summary>
+    private const int ShimVersion = 2;
+
     private static readonly Lazy<string?> s_unavailableReason = new(Probe);
 
     /// <summary>Why the engine cannot run here, or null when it can.</summary>
@@ -25,7 +28,7 @@ internal static class Ngtcp2Library
             return $"libqa_ngtcp2_shim.so exists but does not load (libngtcp2 or GnuTLS missing at run time?): install {Packages}.";
         try
         {
-            return NativeMethods.Version() == 1 ? null : "libqa_ngtcp2_shim.so has an unexpected version: rebuild the transport project.";
+            return NativeMethods.Version() == ShimVersion ? null : $"libqa_ngtcp2_shim.so has version {NativeMethods.Version()}, not {ShimVersion}: rebuild the transport project.";
         }
         catch (DllNotFoundException e)
         {
