@@ -7,7 +7,9 @@ namespace QuicActors.Conformance.Tests.Harness;
 /// <summary>
 /// A loopback UDP relay in front of one server that delays what the server sends, so on loopback a client still acts
 /// between its first flight and the server's answer (0-RTT before the handshake completes), as on a real network.
-/// Each client address gets its own socket towards the server, so several connections can share the relay.
+/// Each client address gets its own socket towards the server, so several connections can share the relay. It can also
+/// lose what the server sends for a while (<see cref="LoseServerPackets"/>), to make a frame arrive late. Linked into
+/// the transport tests as well.
 /// </summary>
 internal sealed class DelayingUdpRelay : IAsyncDisposable
 {
@@ -17,6 +19,8 @@ internal sealed class DelayingUdpRelay : IAsyncDisposable
     private readonly IPEndPoint _server;
     private readonly TimeSpan _serverDelay;
     private readonly CancellationTokenSource _stop = new();
+    private volatile bool _losing;
+    private int _lost;
 
     public DelayingUdpRelay(EndPoint server, TimeSpan serverDelay)
     {
@@ -27,6 +31,16 @@ internal sealed class DelayingUdpRelay : IAsyncDisposable
     }
 
     public EndPoint EndPoint => _front.LocalEndPoint!;
+
+    /// <summary>While true, every packet the server sends is dropped (and counted in <see cref="LostServerPackets"/>).</summary>
+    public bool LoseServerPackets
+    {
+        get => _losing;
+        set => _losing = value;
+    }
+
+    /// <summary>How many of the server's packets were dropped so far.</summary>
+    public int LostServerPackets => Volatile.Read(ref _lost);
 
     private async Task ClientToServerAsync()
     {
@@ -61,6 +75,12 @@ internal sealed class DelayingUdpRelay : IAsyncDisposable
             while (true)
             {
                 var r = await back.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                if (_losing)
+                {
+                    Interlocked.Increment(ref _lost);
+                    continue;
+                }
+
                 var copy = buffer.AsMemory(0, r.ReceivedBytes).ToArray();
                 _ = DeliverLaterAsync(copy, client);
             }

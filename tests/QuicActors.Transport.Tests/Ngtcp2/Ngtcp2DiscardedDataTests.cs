@@ -1,3 +1,4 @@
+using QuicActors.Conformance.Tests.Harness;
 using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.Events;

@@ -1,5 +1,6 @@
-using System.Net;
 using System.Buffers.Binary;
+using System.Net;
+using QuicActors.Conformance.Tests.Harness;
 using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.Events;

@@ -1,4 +1,5 @@
 using System.Text;
+using QuicActors.Conformance.Tests.Harness;
 using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.Events;
