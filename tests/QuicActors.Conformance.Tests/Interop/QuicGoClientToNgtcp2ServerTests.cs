@@ -206,8 +206,13 @@ public sealed class QuicGoClientToNgtcp2ServerTests(ITestOutputHelper output) : 
         var (script, endPoint) = await ServeAsync(EngineServerMode.Echo);
         var run = await QuicGoClient.RunAsync(endPoint, "stop-sending", ClientTimeout, "--code", "7", "--streams", "3");
         Assert.Equal("ok stop-sending streams=3 code=7", Succeeded(run, script));
+        // quic-go may send a stream's FIN with its data before the STOP_SENDING: when our echo is acknowledged first, the
+        // STOP_SENDING finds a finished send half and has no effect (RFC 9000 §3.5), so the engine reports none for that
+        // stream. How many arrive in time depends on scheduling (run alone, often only the third); each that does carries
+        // the code. The client may also exit before our server has read its last events, hence the wait.
+        await AwaitAsync(() => script.Events.OfType<PeerStopSending>().Any(), () => $"our server saw: {string.Join(", ", script.Events)}");
         var stops = script.Events.OfType<PeerStopSending>().ToList();
-        Assert.Equal(3, stops.Count);
+        Assert.InRange(stops.Count, 1, 3);
         Assert.All(stops, s => Assert.Equal(7, s.ApplicationErrorCode));
     }
 
