@@ -144,28 +144,13 @@ public abstract class ZeroRttReplaySpec(ITestOutputHelper output, bool useVirtua
     /// <summary>A first connection earns a ticket; the second resumes with it and starts in 0-RTT.</summary>
     private async Task<QuicConnection> ConnectResumedAsync(SpecEngine host, QuicListener listener, EarlyDataReplayPolicy? policy, long replayMaxBytes = 64 * 1024)
     {
-        var options = host.Client(listener.LocalEndPoint);
-        QuicResumptionTicket? ticket = null;
-        await using (var first = await host.ClientEngine.ConnectAsync(options).AsTask().WaitAsync(Wait))
-        {
-            using var timeout = new CancellationTokenSource(Wait);
-            while (ticket is null && await first.Events.WaitToReadAsync(timeout.Token))
-            {
-                while (first.Events.TryRead(out var engineEvent))
-                {
-                    (engineEvent as IDisposable)?.Dispose();
-                    ticket ??= (engineEvent as ResumptionTicketReceived)?.Ticket;
-                }
-            }
-        }
-
+        var early = await host.ResumingClientAsync(listener.LocalEndPoint);
         var settings = new ConnectionActorSettings { InitialOutboundBidirectionalCredit = 100, EarlyDataReplayMaxBytes = replayMaxBytes };
         if (policy is { } p)
         {
             settings = settings with { EarlyDataReplay = p };
         }
 
-        var early = options with { RemoteEndPoint = host.EarlyDataPath(listener.LocalEndPoint), ResumptionTicket = ticket, EnableEarlyData = true };
         return await QuicActorsEndpoint.ConnectAsync(Sys, host.ClientEngine, early, settings).WaitAsync(Wait);
     }
 

@@ -28,11 +28,9 @@ public abstract class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output,
     {
         await using var engine = CreateEngine();
         await using var listener = await engine.ServerEngine.ListenAsync(engine.Listener(new QuicTransportParameters(), EarlyDataPolicy.Reject));
-        var options = engine.Client(listener.LocalEndPoint);
-        var ticket = await FirstTicketAsync(engine, listener, options);
+        var early0Rtt = await engine.ResumingClientAsync(listener.LocalEndPoint, listener);
 
         var accept = listener.AcceptConnectionAsync().AsTask();
-        var early0Rtt = options with { RemoteEndPoint = engine.EarlyDataPath(listener.LocalEndPoint), ResumptionTicket = ticket, EnableEarlyData = true };
         await using var resumed = await engine.ClientEngine.ConnectAsync(early0Rtt).AsTask().WaitAsync(Wait);
         await using var gated = new EarlyDataRejectionGate(resumed);
         var client = Sys.ActorOf(ConnectionActor.Props(gated, new ConnectionActorSettings { ConnectionId = 1, InitialOutboundBidirectionalCredit = 100 }), "client");
@@ -85,20 +83,6 @@ public abstract class S4EarlyHandleAcrossRejectionSpec(ITestOutputHelper output,
         var status = await ConnectionActor.GetStatusAsync(client);
         Assert.Empty(status.InvariantViolations);
         await gated.CloseAsync(0);
-    }
-
-    private static async Task<QuicResumptionTicket> FirstTicketAsync(SpecEngine engine, IQuicEngineListener listener, QuicClientOptions options)
-    {
-        var accept = listener.AcceptConnectionAsync().AsTask();
-        await using var first = await UntilAsync(engine, engine.ClientEngine.ConnectAsync(options).AsTask());
-        await using var server = await UntilAsync(engine, accept);
-        using var timeout = new CancellationTokenSource(Wait);
-        while (true)
-        {
-            var e = await UntilAsync(engine, first.Events.ReadAsync(timeout.Token).AsTask());
-            if (e is ResumptionTicketReceived received) return received.Ticket;
-            (e as IDisposable)?.Dispose();
-        }
     }
 
     /// <summary>Waits for <paramref name="task"/>, letting virtual time pass in small steps meanwhile (real time passes by itself).</summary>

@@ -3,6 +3,7 @@ using QuicActors.Conformance.Tests.Harness;
 using QuicActors.Conformance.Tests.Interop.Peer;
 using QuicActors.TestKit;
 using QuicActors.Transport;
+using QuicActors.Transport.Events;
 using QuicActors.Transport.InMemory;
 using QuicActors.Transport.MsQuic;
 using QuicActors.Transport.Ngtcp2;
@@ -88,6 +89,40 @@ internal abstract class SpecEngine : IAsyncDisposable
     /// real loopback the handshake is faster than the test, so a relay delays the server's packets.
     /// </summary>
     public virtual EndPoint EarlyDataPath(EndPoint server) => server;
+
+    /// <summary>
+    /// Client options that resume with the ticket of a first connection to <paramref name="server"/> and offer 0-RTT, sent
+    /// along <see cref="EarlyDataPath"/>. <paramref name="accept"/> is the engine listener that first connection must be
+    /// accepted from, if nothing else accepts it (a listener of actors does by itself).
+    /// </summary>
+    public async Task<QuicClientOptions> ResumingClientAsync(EndPoint server, IQuicEngineListener? accept = null)
+    {
+        var wait = TimeSpan.FromSeconds(10);
+        var options = Client(server);
+        QuicResumptionTicket? ticket = null;
+        await using (var first = await ClientEngine.ConnectAsync(options).AsTask().WaitAsync(wait))
+        {
+            using var timeout = new CancellationTokenSource(wait);
+            var accepted = accept is null ? null : await accept.AcceptConnectionAsync(timeout.Token);
+            try
+            {
+                while (ticket is null && await first.Events.WaitToReadAsync(timeout.Token))
+                {
+                    while (first.Events.TryRead(out var engineEvent))
+                    {
+                        (engineEvent as IDisposable)?.Dispose();
+                        ticket ??= (engineEvent as ResumptionTicketReceived)?.Ticket;
+                    }
+                }
+            }
+            finally
+            {
+                if (accepted is not null) await accepted.DisposeAsync();
+            }
+        }
+
+        return options with { RemoteEndPoint = EarlyDataPath(server), ResumptionTicket = ticket, EnableEarlyData = true };
+    }
 
     /// <summary>Lets <paramref name="duration"/> pass: advances the virtual clock, or waits in real time.</summary>
     public async Task ElapseAsync(TimeSpan duration)

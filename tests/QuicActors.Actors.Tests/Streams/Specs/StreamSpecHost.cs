@@ -241,30 +241,7 @@ internal sealed class StreamSpecHost : IAsyncDisposable
 
     private async Task ResumeClientAsync(ActorSystem system, EndPoint server)
     {
-        var options = _engine.Client(server);
-        QuicResumptionTicket? ticket = null;
-        await using (var first = await _engine.ClientEngine.ConnectAsync(options).AsTask().WaitAsync(Wait))
-        {
-            using var timeout = new CancellationTokenSource(Wait);
-            var accepted = _listener is null ? null : await _listener.AcceptConnectionAsync(timeout.Token);
-            try
-            {
-                while (ticket is null && await first.Events.WaitToReadAsync(timeout.Token))
-                {
-                    while (first.Events.TryRead(out var engineEvent))
-                    {
-                        (engineEvent as IDisposable)?.Dispose();
-                        ticket ??= (engineEvent as ResumptionTicketReceived)?.Ticket;
-                    }
-                }
-            }
-            finally
-            {
-                if (accepted is not null) await accepted.DisposeAsync();
-            }
-        }
-
-        var resumed = options with { RemoteEndPoint = _engine.EarlyDataPath(server), ResumptionTicket = ticket, EnableEarlyData = true };
+        var resumed = await _engine.ResumingClientAsync(server, _listener);
         _client = await _engine.ClientEngine.ConnectAsync(resumed).AsTask().WaitAsync(Wait);
         ClientActor = system.ActorOf(ConnectionActor.Props(_client, new ConnectionActorSettings { ConnectionId = 2, InitialOutboundBidirectionalCredit = 100 }), "client");
     }
