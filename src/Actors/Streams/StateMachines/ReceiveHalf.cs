@@ -120,14 +120,9 @@ public struct ReceiveHalf
             return StepResult<ReceiveState>.Ignore(State);
         }
 
-        if (finalSize > QuicLimits.MaxVarint)
+        if (FinalSizeViolation(finalSize) is { } violation)
         {
-            return Violation(StreamError.OffsetLimitExceeded);
-        }
-
-        if ((FinalSize is { } known && known != finalSize) || finalSize < BytesReceived)
-        {
-            return Violation(StreamError.FinalSizeError);
+            return Violation(violation);
         }
 
         var step = ReceiveStateMachine.Apply(State, @event);
@@ -178,14 +173,9 @@ public struct ReceiveHalf
 
         if (finalSize is { } size)
         {
-            if (size > QuicLimits.MaxVarint)
+            if (FinalSizeViolation(size) is { } violation)
             {
-                return Violation(StreamError.OffsetLimitExceeded);
-            }
-
-            if ((FinalSize is { } known && known != size) || size < BytesReceived)
-            {
-                return Violation(StreamError.FinalSizeError);
+                return Violation(violation);
             }
 
             FinalSize = size;
@@ -252,6 +242,12 @@ public struct ReceiveHalf
         StopSendingErrorCode is { } code
             ? step.Then(ReceiveStateMachine.Apply(step.State, ReceiveEvent.LocalStopSending(code)))
             : step;
+
+    /// <summary>What is wrong with a declared <paramref name="finalSize"/> (RFC 9000 §4.5), or null when it is acceptable.</summary>
+    private readonly StreamError? FinalSizeViolation(ulong finalSize) =>
+        finalSize > QuicLimits.MaxVarint ? StreamError.OffsetLimitExceeded
+        : (FinalSize is { } known && known != finalSize) || finalSize < BytesReceived ? StreamError.FinalSizeError
+        : null;
 
     private readonly StepResult<ReceiveState> Violation(StreamError error) =>
         StepResult<ReceiveState>.Fail(StepKind.ProtocolViolation, State, error);
