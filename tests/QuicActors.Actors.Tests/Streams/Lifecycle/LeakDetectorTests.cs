@@ -89,18 +89,20 @@ public sealed class LeakDetectorTests
     internal readonly record struct LeakOp(int Kind, int Stream, int Advance);
 
     /// <summary>
-    /// Random registrations, unregistrations and scans at random times: a stream is reported exactly when it crossed a
-    /// new multiple of the deadline since its last report, never after it was unregistered.
+    /// Random registrations (most at the current time, some back-dated, so first deadlines also come out of order),
+    /// unregistrations and scans at random times: a stream is reported exactly when it crossed a new multiple of the
+    /// deadline since its last report, never after it was unregistered, oldest crossing first; the next due time is always
+    /// the earliest pending crossing. Up to 64 stream IDs, so churn also makes the detector drop its stale entries.
     /// </summary>
     [Fact]
     public void Reports_match_deadline_crossings_exactly()
     {
         var opGen = Gen.Sized(size => Gen.ArrayOf(
             from kind in Gen.Choose(0, 2)
-            from stream in Gen.Choose(0, 15)
+            from stream in Gen.Choose(0, 63)
             from advance in Gen.Choose(0, 40)
             select new LeakOp(kind, stream, advance),
-            size * 3));
+            size * 6));
 
         Prop.ForAll(opGen.ToArbitrary(), ops =>
         {
@@ -116,8 +118,9 @@ public sealed class LeakDetectorTests
                 switch (op.Kind)
                 {
                     case 0:
-                        Assert.Equal(!model.ContainsKey(id.Value), detector.Register(id, now));
-                        model.TryAdd(id.Value, (now, 0));
+                        var registeredAt = op.Advance % 4 == 0 ? now - S(op.Advance % 13) : now;
+                        Assert.Equal(!model.ContainsKey(id.Value), detector.Register(id, registeredAt));
+                        model.TryAdd(id.Value, (registeredAt, 0));
                         break;
                     case 1:
                         Assert.Equal(model.Remove(id.Value), detector.Unregister(id));
@@ -125,7 +128,13 @@ public sealed class LeakDetectorTests
                     default:
                         now += S(op.Advance);
                         reports.Clear();
+                        var pendingAt = model.ToDictionary(p => p.Key, p => p.Value.OpenedAt + (deadline * (p.Value.Reported + 1)));
                         detector.Scan(now, reports);
+                        for (var i = 1; i < reports.Count; i++)
+                        {
+                            Assert.True(pendingAt[reports[i - 1].StreamId.Value] <= pendingAt[reports[i].StreamId.Value], "reports out of crossing order");
+                        }
+
                         var expected = new HashSet<long>();
                         foreach (var (stream, (openedAt, reported)) in model)
                         {
@@ -148,6 +157,8 @@ public sealed class LeakDetectorTests
                 }
 
                 Assert.Equal(model.Count, detector.Count);
+                TimeSpan? nextDue = model.Count == 0 ? null : model.Values.Min(m => m.OpenedAt + (deadline * (m.Reported + 1)));
+                Assert.Equal(nextDue, detector.NextDue());
             }
         }).QuickCheckThrowOnFailure();
     }

@@ -128,7 +128,8 @@ public sealed class StreamCreditLedgerPropertyTests
                     StreamTerminated(PickStream(op.A));
                     break;
                 case OpKind.RequestOpen:
-                    RequestOpen(TimeSpan.FromMilliseconds(op.A % 50));
+                    // Half of the opens share one timeout, as a service's opens do: their deadlines come in queue order.
+                    RequestOpen(TimeSpan.FromMilliseconds(op.B % 2 == 0 ? 30 : op.A % 50));
                     break;
                 case OpKind.GrantCredit:
                     GrantCredit(Math.Max(0, _outboundMax + (op.A % 4) - 1));
@@ -327,6 +328,8 @@ public sealed class StreamCreditLedgerPropertyTests
             Assert.Equal(_queue.Count, _ledger.WaitingOpenCount);
             Assert.Equal(_reserved, _ledger.OutboundOpened);
             Assert.Equal(_outboundMax, _ledger.OutboundMaxStreams);
+            TimeSpan? earliest = _queue.Count == 0 ? null : _queue.Min(w => w.Deadline);
+            Assert.Equal(earliest, _ledger.NextWaiterDeadline);
         }
     }
 }

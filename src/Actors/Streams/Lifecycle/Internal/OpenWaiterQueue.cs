@@ -5,6 +5,10 @@ namespace QuicActors.Streams.Internal;
 /// cancellation) leaves a tombstone that is skipped at the head, so nothing is shifted and nothing is allocated once
 /// the buffer has grown to the working size.
 /// </summary>
+/// <remarks>
+/// The earliest deadline is read on every grant of credit. Opens that share one timeout are queued in deadline order, and
+/// then it is the head's, in O(1); only a queue that got a deadline earlier than its tail's is scanned, until it empties.
+/// </remarks>
 internal sealed class OpenWaiterQueue
 {
     private struct Slot
@@ -20,6 +24,9 @@ internal sealed class OpenWaiterQueue
     // Slots between head and tail, tombstones included.
     private int _occupied;
 
+    // Every deadline in the queue is at or after the one queued before it (so the head's is the earliest).
+    private bool _inDeadlineOrder = true;
+
     /// <summary>Live waiters (tombstones excluded).</summary>
     public int Count { get; private set; }
 
@@ -28,6 +35,11 @@ internal sealed class OpenWaiterQueue
         if (_occupied == _slots.Length)
         {
             Grow();
+        }
+
+        if (_occupied > 0 && deadline < _slots[(_head + _occupied - 1) % _slots.Length].Deadline)
+        {
+            _inDeadlineOrder = false;
         }
 
         ref var slot = ref _slots[(_head + _occupied) % _slots.Length];
@@ -95,6 +107,12 @@ internal sealed class OpenWaiterQueue
     /// <summary>The earliest deadline among live waiters, or null when none waits.</summary>
     public TimeSpan? EarliestDeadline()
     {
+        if (_inDeadlineOrder)
+        {
+            // The head is live (tombstones are trimmed from it), and no later slot is due before it.
+            return _occupied == 0 ? null : _slots[_head].Deadline;
+        }
+
         TimeSpan? earliest = null;
         for (var i = 0; i < _occupied; i++)
         {
@@ -119,6 +137,7 @@ internal sealed class OpenWaiterQueue
         if (_occupied == 0)
         {
             _head = 0;
+            _inDeadlineOrder = true;
         }
     }
 
