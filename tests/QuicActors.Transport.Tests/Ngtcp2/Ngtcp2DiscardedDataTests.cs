@@ -2,6 +2,8 @@ using QuicActors.Conformance.Tests.Harness;
 using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.Events;
+using QuicActors.Transport.Ngtcp2.Internal;
+using Xunit.Abstractions;
 using static QuicActors.Transport.Tests.Ngtcp2.Ngtcp2TestContext;
 
 namespace QuicActors.Transport.Tests.Ngtcp2;
@@ -10,9 +12,10 @@ namespace QuicActors.Transport.Tests.Ngtcp2;
 /// After our STOP_SENDING, ngtcp2 0.12 forwards nothing of the stream, not even its FIN, and keeps a stream whose FIN
 /// came after the STOP_SENDING open until a RESET_STREAM the peer need not send (RFC 9000 §3.5: not once its data is
 /// acknowledged). The engine still reports that the discarded data ended (<see cref="IQuicEngineConnection.StopSending"/>),
-/// or the receive half could not end before the connection.
+/// or the receive half could not end before the connection; once released, such a stream stays off the send path while
+/// ngtcp2 holds it.
 /// </summary>
-public sealed class Ngtcp2DiscardedDataTests
+public sealed class Ngtcp2DiscardedDataTests(ITestOutputHelper output)
 {
     private const int MaxAttempts = 8;
 
@@ -27,6 +30,8 @@ public sealed class Ngtcp2DiscardedDataTests
         await using var server = await accept.WaitAsync(Wait);
         var seen = new List<EngineEvent>();
         var endsWithoutReset = 0;
+        var native = (Ngtcp2Connection)server;
+        var before = native.NativeStats;
 
         // The STOP_SENDING is lost, so the client's FIN and its acknowledgement come before the retransmitted one: the
         // client, its data all acknowledged, sends no reset (RFC 9000 §3.5). A retransmission that overtakes the
@@ -76,6 +81,16 @@ public sealed class Ngtcp2DiscardedDataTests
         }
 
         Assert.True(endsWithoutReset > 0, $"in {MaxAttempts} attempts the client always reset: {string.Join(", ", seen)}");
+
+        foreach (var end in seen.Where(e => e is StreamDataDiscarded or PeerResetStream).Cast<StreamEvent>())
+        {
+            server.ReleaseStream(end.StreamId);
+        }
+
+        await Task.Delay(300);
+        var after = native.NativeStats;
+        output.WriteLine($"server before the streams: {before}; after {endsWithoutReset} ended without a reset and all were released: {after}");
+        Assert.Equal(0UL, after.LiveStreams);
     }
 
     private static bool IsEnd(EngineEvent e, QuicStreamId id) =>

@@ -124,6 +124,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "qa_conn_get_pto")]
     public static partial ulong GetProbeTimeout(nint connection);
 
+    /// <summary>What the connection holds: ngtcp2's memory, and the streams ngtcp2 has not closed, live or released.</summary>
+    [LibraryImport(Library, EntryPoint = "qa_conn_get_stats")]
+    public static partial void GetStats(nint connection, out NativeConnectionStats stats);
+
     [LibraryImport(Library, EntryPoint = "qa_conn_handle_expiry")]
     public static partial int HandleExpiry(nint connection, ulong timestamp);
 

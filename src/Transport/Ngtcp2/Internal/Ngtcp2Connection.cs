@@ -79,6 +79,25 @@ internal sealed partial class Ngtcp2Connection : IQuicEngineConnection
         get { lock (_sync) return _maxDatagramSize; }
     }
 
+    /// <summary>
+    /// What the connection holds in native memory: ngtcp2's allocations, and the streams ngtcp2 has not closed, live or
+    /// released (all zero once the connection is closed). ngtcp2 0.12 keeps a released stream until a reset the peer
+    /// need not send if our STOP_SENDING went before the peer's FIN (see the engine README): such streams are off the send
+    /// path, and this is how they are counted.
+    /// </summary>
+    internal NativeConnectionStats NativeStats
+    {
+        get
+        {
+            lock (_sync)
+            {
+                if (_handle is null || IsClosed) return default;
+                NativeMethods.GetStats(Native, out var stats);
+                return stats;
+            }
+        }
+    }
+
     /// <summary>Completes when streams may be opened: handshake done, or 0-RTT under way. Faults when the connect fails.</summary>
     internal Task Ready => _ready.Task;
 

@@ -9,7 +9,7 @@ internal static class Ngtcp2Library
     public const string Packages = "libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev";
 
     /// <summary>What <c>qa_version()</c> must return: raised with it whenever the shim's exports change, so a stale build says so.</summary>
-    private const int ShimVersion = 2;
+    private const int ShimVersion = 3;
 
     private static readonly Lazy<string?> s_unavailableReason = new(Probe);
 

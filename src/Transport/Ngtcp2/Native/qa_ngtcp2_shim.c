@@ -15,6 +15,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,7 @@ struct qa_conn {
   qa_event_node *node_pool; /* drained nodes of QA_NODE_POOL_CAP bytes, reused */
   size_t node_pool_count;
   qa_stream *streams;     /* live streams */
+  qa_stream *released;    /* streams the managed side released that ngtcp2 has not closed yet: never sent from */
   qa_stream *zombies;     /* streams waiting for their CLOSED/REJECTED event to be drained */
   qa_stream *rr;          /* round-robin position */
   qa_dgram dgrams[QA_MAX_DGRAM_QUEUE];
@@ -108,7 +110,52 @@ struct qa_conn {
   uint8_t alpn_storage[16 * 256];
   /* GnuTLS keeps the pointer given to gnutls_session_set_verify_cert for the whole session, so the name lives here. */
   char *server_name;
+  /* ngtcp2 allocates through this, so the connection knows how much memory ngtcp2 holds for it (qa_conn_get_stats). */
+  ngtcp2_mem mem;
+  uint64_t ngtcp2_bytes;
 };
+
+/* ---------- ngtcp2's allocations, counted ---------- */
+
+static void *counted_malloc(size_t size, void *user_data) {
+  void *p = malloc(size);
+  if (p) ((qa_conn *)user_data)->ngtcp2_bytes += malloc_usable_size(p);
+  return p;
+}
+
+static void counted_free(void *ptr, void *user_data) {
+  if (!ptr) return;
+  ((qa_conn *)user_data)->ngtcp2_bytes -= malloc_usable_size(ptr);
+  free(ptr);
+}
+
+static void *counted_calloc(size_t nmemb, size_t size, void *user_data) {
+  void *p = calloc(nmemb, size);
+  if (p) ((qa_conn *)user_data)->ngtcp2_bytes += malloc_usable_size(p);
+  return p;
+}
+
+static void *counted_realloc(void *ptr, size_t size, void *user_data) {
+  qa_conn *c = user_data;
+  if (size == 0) {
+    counted_free(ptr, user_data);
+    return NULL;
+  }
+  size_t before = ptr ? malloc_usable_size(ptr) : 0;
+  void *p = realloc(ptr, size);
+  if (!p) return NULL;
+  c->ngtcp2_bytes = c->ngtcp2_bytes - before + malloc_usable_size(p);
+  return p;
+}
+
+static const ngtcp2_mem *counting_mem(qa_conn *c) {
+  c->mem.user_data = c;
+  c->mem.malloc = counted_malloc;
+  c->mem.free = counted_free;
+  c->mem.calloc = counted_calloc;
+  c->mem.realloc = counted_realloc;
+  return &c->mem;
+}
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_list ap;
@@ -118,8 +165,8 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* Raised with Ngtcp2Library.ShimVersion whenever an export changes (2: qa_conn_get_pto). */
-int qa_version(void) { return 2; }
+/* Raised with Ngtcp2Library.ShimVersion whenever an export changes (2: qa_conn_get_pto, 3: qa_conn_get_stats). */
+int qa_version(void) { return 3; }
 
 const char *qa_strerror(int liberr) { return ngtcp2_strerror(liberr); }
 
@@ -225,22 +272,30 @@ int qa_conn_next_event(qa_conn *c, qa_event *evt) {
 
 /* ---------- streams ---------- */
 
+static void stream_push(qa_stream **head, qa_stream *s) {
+  s->prev = NULL;
+  s->next = *head;
+  if (*head) (*head)->prev = s;
+  *head = s;
+}
+
 static qa_stream *stream_new(qa_conn *c, int64_t id) {
   qa_stream *s = calloc(1, sizeof(*s));
   if (!s) return NULL;
   s->id = id;
-  s->next = c->streams;
-  if (c->streams) c->streams->prev = s;
-  c->streams = s;
+  stream_push(&c->streams, s);
   return s;
 }
 
+/* Takes a stream off the list it is on: the live streams, or the released ones (a released stream is detached). */
 static void stream_unlink(qa_conn *c, qa_stream *s) {
+  qa_stream **head = s->detached ? &c->released : &c->streams;
   if (c->rr == s) c->rr = s->next;
-  if (s->prev) s->prev->next = s->next; else c->streams = s->next;
+  if (s->prev) s->prev->next = s->next; else *head = s->next;
   if (s->next) s->next->prev = s->prev;
   s->prev = s->next = NULL;
 }
+
 
 static void stream_to_zombie(qa_conn *c, qa_stream *s) {
   stream_unlink(c, s);
@@ -285,12 +340,8 @@ static int handshake_completed_cb(ngtcp2_conn *conn, void *user_data) {
   if (!c->is_server && c->early_attempted && !accepted) {
     /* The server refused 0-RTT: ngtcp2 drops the early streams and resets its counters; our buffers for them go too,
      * freed with the rejection event so the managed side never touches a stale pointer. */
-    qa_stream *s = c->streams;
-    while (s) {
-      qa_stream *next = s->next;
-      stream_to_zombie(c, s);
-      s = next;
-    }
+    while (c->streams) stream_to_zombie(c, c->streams);
+    while (c->released) stream_to_zombie(c, c->released);
     if (!push_event(c, QA_EV_EARLY_DATA_REJECTED, -1)) return NGTCP2_ERR_CALLBACK_FAILURE;
     if (ngtcp2_conn_early_data_rejected(conn) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
   }
@@ -724,7 +775,8 @@ qa_conn *qa_client_new(const void *local_sa, size_t local_salen, const void *rem
   fill_callbacks(&cb, 0);
   fill_settings(&st, params, ts, &dcid);
   fill_params(&tp, params);
-  if ((rv = ngtcp2_conn_client_new(&c->conn, &dcid, &scid, &c->path, NGTCP2_PROTO_VER_V1, &cb, &st, &tp, NULL, c)) !=
+  if ((rv = ngtcp2_conn_client_new(&c->conn, &dcid, &scid, &c->path, NGTCP2_PROTO_VER_V1, &cb, &st, &tp,
+                                   counting_mem(c), c)) !=
       0) {
     set_err(err, errlen, "ngtcp2_conn_client_new failed: %s", ngtcp2_strerror(rv));
     goto fail;
@@ -788,7 +840,8 @@ qa_conn *qa_server_new(qa_server_ctx *ctx, const void *local_sa, size_t local_sa
   fill_settings(&st, params, ts, &hd.dcid);
   fill_params(&tp, params);
   tp.original_dcid = hd.dcid;
-  if ((rv = ngtcp2_conn_server_new(&c->conn, &hd.scid, &scid, &c->path, hd.version, &cb, &st, &tp, NULL, c)) != 0) {
+  if ((rv = ngtcp2_conn_server_new(&c->conn, &hd.scid, &scid, &c->path, hd.version, &cb, &st, &tp, counting_mem(c),
+                                   c)) != 0) {
     set_err(err, errlen, "ngtcp2_conn_server_new failed: %s", ngtcp2_strerror(rv));
     goto fail;
   }
@@ -811,6 +864,11 @@ void qa_conn_free(qa_conn *c) {
   while (c->streams) {
     qa_stream *s = c->streams;
     c->streams = s->next;
+    stream_free(s);
+  }
+  while (c->released) {
+    qa_stream *s = c->released;
+    c->released = s->next;
     stream_free(s);
   }
   while (c->zombies) {
@@ -943,6 +1001,13 @@ int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts) {
 uint64_t qa_conn_get_expiry(qa_conn *c) { return ngtcp2_conn_get_expiry(c->conn); }
 
 uint64_t qa_conn_get_pto(qa_conn *c) { return ngtcp2_conn_get_pto(c->conn); }
+
+void qa_conn_get_stats(qa_conn *c, qa_conn_stats *stats) {
+  memset(stats, 0, sizeof(*stats));
+  stats->ngtcp2_bytes = c->ngtcp2_bytes;
+  for (const qa_stream *s = c->streams; s; s = s->next) stats->live_streams++;
+  for (const qa_stream *s = c->released; s; s = s->next) stats->released_streams++;
+}
 
 int qa_conn_handle_expiry(qa_conn *c, uint64_t ts) { return ngtcp2_conn_handle_expiry(c->conn, ts); }
 
@@ -1085,8 +1150,17 @@ void qa_conn_extend_max_streams(qa_conn *c, int bidi, uint64_t n) {
 }
 
 void qa_stream_detach(qa_conn *c, qa_stream *s) {
-  (void)c;
-  s->detached = 1;
+  if (s->detached) return;
+  /* A closed stream is a zombie already, freed with its event; a live one moves to the released list, off the send
+   * path: ngtcp2 may hold it for a long time (until the connection ends, if a peer never resets after our STOP_SENDING),
+   * and qa_conn_write must not walk such streams on every packet. */
+  if (!s->closed) {
+    stream_unlink(c, s);
+    s->detached = 1;
+    stream_push(&c->released, s);
+  } else {
+    s->detached = 1;
+  }
 }
 
 int qa_conn_queue_datagram(qa_conn *c, const uint8_t *data, size_t len) {

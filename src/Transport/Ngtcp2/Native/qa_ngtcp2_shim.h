@@ -123,6 +123,14 @@ QA_API int64_t qa_conn_write(qa_conn *c, uint8_t *buf, size_t cap, uint64_t ts);
 QA_API uint64_t qa_conn_get_expiry(qa_conn *c);
 /* The probe timeout (RFC 9002 §6.2), in ns: how long the managed side waits for a reset after STOP_SENDING. */
 QA_API uint64_t qa_conn_get_pto(qa_conn *c);
+/* What a connection holds: ngtcp2's memory (its allocations, counted), and the streams ngtcp2 has not closed yet, live
+ * or released by the managed side. Walks the stream lists: for diagnostics and tests, not for every packet. */
+typedef struct qa_conn_stats {
+  uint64_t ngtcp2_bytes;
+  uint64_t live_streams;
+  uint64_t released_streams;
+} qa_conn_stats;
+QA_API void qa_conn_get_stats(qa_conn *c, qa_conn_stats *stats);
 QA_API int qa_conn_handle_expiry(qa_conn *c, uint64_t ts);
 
 /* Drains one event; returns 1 when evt was filled, 0 when the queue is empty. */
