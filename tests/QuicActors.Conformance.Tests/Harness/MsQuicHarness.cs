@@ -1,6 +1,6 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.MsQuic;
 
@@ -15,7 +15,7 @@ namespace QuicActors.Conformance.Tests.Harness;
 public sealed class MsQuicHarness : EngineHarness
 {
     private readonly MsQuicEngine _engine = new();
-    private readonly X509Certificate2 _certificate = CreateLocalhostCertificate();
+    private readonly X509Certificate2 _certificate = TestCertificates.CreateSelfSigned();
 
     /// <inheritdoc />
     public override string Name => MsQuicEngine.EngineName;
@@ -65,20 +65,4 @@ public sealed class MsQuicHarness : EngineHarness
 
     /// <inheritdoc />
     public override string ToString() => Name;
-
-    private static X509Certificate2 CreateLocalhostCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        // A PKCS#12 round trip gives the key a form SChannel (Windows msquic) accepts; ephemeral keys are refused there.
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), password: null);
-    }
 }

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using QuicActors.TestKit;
 using QuicActors.Transport;
 using QuicActors.Transport.Ngtcp2;
 
@@ -13,7 +13,7 @@ namespace QuicActors.Conformance.Tests.Harness;
 /// </summary>
 public sealed class Ngtcp2Harness : EngineHarness
 {
-    private static readonly Lazy<X509Certificate2> s_certificate = new(CreateCertificate);
+    private static readonly Lazy<X509Certificate2> s_certificate = new(() => TestCertificates.CreateSelfSigned());
     /// <summary>One-way delay added to the server's packets: a 0-RTT test acts well within it even on a loaded machine.</summary>
     private static readonly TimeSpan s_serverDelay = TimeSpan.FromMilliseconds(50);
     private readonly Ngtcp2Engine _engine = new();
@@ -71,15 +71,4 @@ public sealed class Ngtcp2Harness : EngineHarness
 
     /// <summary>The engine runs on the wall clock (ngtcp2's timers), so time passes for real.</summary>
     public override Task AdvanceAsync(TimeSpan duration) => Task.Delay(duration);
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-    }
 }

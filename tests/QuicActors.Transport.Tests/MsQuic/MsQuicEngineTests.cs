@@ -14,7 +14,7 @@ public sealed class MsQuicEngineTests
     {
         ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
         ApplicationProtocols = ["quic-actors-test"],
-        ServerCertificate = TestCertificates.CreateLocalhost(),
+        ServerCertificate = TestCertificates.CreateSelfSigned(),
     };
 
     private static QuicClientOptions Client() => new()

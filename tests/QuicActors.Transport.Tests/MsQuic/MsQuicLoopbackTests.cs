@@ -18,7 +18,7 @@ public sealed class MsQuicLoopbackTests : IAsyncDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly MsQuicEngine _engine = new();
-    private readonly X509Certificate2 _certificate = TestCertificates.CreateLocalhost();
+    private readonly X509Certificate2 _certificate = TestCertificates.CreateSelfSigned();
     private IQuicEngineListener? _listener;
     private IQuicEngineConnection? _client;
     private IQuicEngineConnection? _server;

@@ -7,6 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using QuicActors.TestKit;
 using QuicActors.Transport.MsQuic;
 using QuicActors.Transport.MsQuic.Internal;
 
@@ -17,7 +18,7 @@ namespace QuicActors.Transport.Tests.MsQuic;
 [SupportedOSPlatform("osx")]
 public sealed class MsQuicOptionsMapperTests : IDisposable
 {
-    private readonly X509Certificate2 _certificate = TestCertificates.CreateLocalhost();
+    private readonly X509Certificate2 _certificate = TestCertificates.CreateSelfSigned();
 
     private QuicListenerOptions Listener(QuicTransportParameters? transport = null) => new()
     {

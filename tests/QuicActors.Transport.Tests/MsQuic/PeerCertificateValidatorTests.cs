@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using QuicActors.TestKit;
 using QuicActors.Transport.MsQuic.Internal;
 
 namespace QuicActors.Transport.Tests.MsQuic;
 
 public sealed class PeerCertificateValidatorTests : IDisposable
 {
-    private readonly X509Certificate2 _server = TestCertificates.CreateLocalhost();
-    private readonly X509Certificate2 _other = TestCertificates.CreateLocalhost("CN=someone-else");
+    private readonly X509Certificate2 _server = TestCertificates.CreateSelfSigned();
+    private readonly X509Certificate2 _other = TestCertificates.CreateSelfSigned("someone-else");
 
     private static QuicClientOptions Client(X509Certificate2Collection? trusted = null, bool validate = true, RemoteCertificateValidationCallback? callback = null) => new()
     {

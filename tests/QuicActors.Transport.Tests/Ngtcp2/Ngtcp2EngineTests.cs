@@ -53,7 +53,7 @@ public sealed class Ngtcp2EngineTests
     {
         await using var engine = EngineOrSkip();
         await using var listener = await engine.ListenAsync(Listener());
-        var options = Client(listener.LocalEndPoint) with { TrustedCertificates = [CreateCertificate("localhost")] };
+        var options = Client(listener.LocalEndPoint) with { TrustedCertificates = [TestCertificates.CreateSelfSigned()] };
         var ex = await Assert.ThrowsAsync<QuicTransportException>(() => engine.ConnectAsync(options).AsTask().WaitAsync(Wait));
         Assert.Equal(QuicTransportError.HandshakeFailed, ex.Error);
         Assert.Contains("localhost", ex.Message, StringComparison.Ordinal);

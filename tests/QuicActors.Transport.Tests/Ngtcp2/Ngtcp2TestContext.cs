@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using QuicActors.TestKit;
 using QuicActors.Transport;
@@ -14,21 +13,9 @@ internal static class Ngtcp2TestContext
     public const string Alpn = "qa-test";
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    private static readonly Lazy<X509Certificate2> s_certificate = new(() => CreateCertificate("localhost"));
+    private static readonly Lazy<X509Certificate2> s_certificate = new(() => TestCertificates.CreateSelfSigned());
 
     public static X509Certificate2 Certificate => s_certificate.Value;
-
-    public static X509Certificate2 CreateCertificate(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(name);
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-    }
 
     /// <summary>Skips the test, printing why, when the ngtcp2 packages are missing here.</summary>
     public static Ngtcp2Engine EngineOrSkip()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using QuicActors.Kernel;
@@ -22,7 +21,7 @@ public sealed class ListenerOverNgtcp2Spec(ITestOutputHelper output) : TestKit(o
     {
         await using var engine = new Ngtcp2Engine();
         Skip.If(!engine.IsAvailable, $"ngtcp2 engine unavailable: {engine.UnavailableReason}");
-        using var certificate = CreateCertificate();
+        using var certificate = TestCertificates.CreateSelfSigned();
         var listenerOptions = ListenerOptions(certificate, new QuicTransportParameters { MaxInboundBidirectionalStreams = 4 });
         var settings = new ListenerSettings { Connection = new ConnectionActorSettings { StreamHandlerProps = Props.Create(() => new UpperCaseEcho()) } };
         var listener = await QuicActorsEndpoint.ListenAsync(Sys, engine, listenerOptions, settings);
@@ -62,7 +61,7 @@ public sealed class ListenerOverNgtcp2Spec(ITestOutputHelper output) : TestKit(o
     {
         await using var engine = new Ngtcp2Engine();
         Skip.If(!engine.IsAvailable, $"ngtcp2 engine unavailable: {engine.UnavailableReason}");
-        using var certificate = CreateCertificate();
+        using var certificate = TestCertificates.CreateSelfSigned();
         var windows = new QuicTransportParameters();
         var listenerOptions = ListenerOptions(certificate, windows);
         var probe = CreateTestProbe("slow");
@@ -114,17 +113,6 @@ public sealed class ListenerOverNgtcp2Spec(ITestOutputHelper output) : TestKit(o
         }
 
         return reply.ToString();
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 
     private sealed class UpperCaseEcho : ReceiveActor

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using QuicActors.TestKit;
 
@@ -91,17 +89,11 @@ internal static class QuicGoPeer
 
         public static PeerCertificate Create()
         {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName("localhost");
-            san.AddIpAddress(IPAddress.Loopback);
-            request.CertificateExtensions.Add(san.Build());
-            var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            var certificate = TestCertificates.CreateSelfSigned();
             var directory = Directory.CreateTempSubdirectory("quicgo-peer-cert-").FullName;
             var created = new PeerCertificate(certificate, directory);
             File.WriteAllText(created.CertificatePath, certificate.ExportCertificatePem());
-            File.WriteAllText(created.KeyPath, key.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(created.KeyPath, TestCertificates.ExportPrivateKeyPem(certificate));
             return created;
         }
     }
