@@ -394,11 +394,5 @@ internal static class KernelBenchmarks
         return 0;
     }
 
-    private static long FullGcHeap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
+    private static long FullGcHeap() => QuicActors.TestKit.ManagedHeap.LiveBytesAfterFullCollection();
 }

@@ -23,7 +23,7 @@ internal static class ChurnRun
 
     public static async Task<ChurnResult> RunAsync(ChurnOptions options, ProgressBar progress, CancellationToken cancellationToken)
     {
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var heapBefore = LiveHeapBytes();
         using var system = ActorSystem.Create("churn");
         await using var engines = ExampleEngines.Create(options.Engine);
         var server = new ChurnServer(options.Mode);
@@ -60,7 +60,7 @@ internal static class ChurnRun
                 progress.Finish();
 
                 var (serverStatus, clientStatus) = await SettleAsync(listener, client).ConfigureAwait(false);
-                var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+                var heapAfter = LiveHeapBytes();
                 var violations = serverStatus.InvariantViolations.Concat(clientStatus.InvariantViolations).ToList();
                 return new ChurnResult(
                     options,
@@ -231,5 +231,18 @@ internal static class ChurnRun
             {
             }
         }
+    }
+
+    /// <summary>
+    /// The live managed heap after full collections: the last collection's heap size less its fragmentation.
+    /// <c>GC.GetTotalMemory</c> can report a negative number under the regions GC (dotnet/runtime#106712).
+    /// </summary>
+    private static long LiveHeapBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return info.HeapSizeBytes - info.FragmentedBytes;
     }
 }

@@ -168,11 +168,5 @@ public static class LifecycleBenchmarks
     internal static void Print(string name, double value, string unit) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} {value:0.###} {unit}"));
 
-    internal static long FullGcHeap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
+    internal static long FullGcHeap() => QuicActors.TestKit.ManagedHeap.LiveBytesAfterFullCollection();
 }

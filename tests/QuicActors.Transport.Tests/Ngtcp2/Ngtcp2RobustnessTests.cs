@@ -154,10 +154,7 @@ public sealed class Ngtcp2RobustnessTests(ITestOutputHelper output)
 
     private static (long Rss, long Managed) Measure()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var managed = GC.GetTotalMemory(forceFullCollection: true);
+        var managed = ManagedHeap.LiveBytesAfterFullCollection();
         long rss = 0;
         foreach (var line in File.ReadLines("/proc/self/status"))
         {

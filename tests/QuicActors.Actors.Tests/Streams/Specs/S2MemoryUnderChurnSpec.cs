@@ -80,13 +80,7 @@ public abstract class S2MemoryUnderChurnSpec : QuicActors.TestKit.TestKit
             $"the managed heap grew from {heapAtFirstMark:N0} B at {FirstMark} streams to {heapAtEnd:N0} B at {Streams} (more than 10%)");
     }
 
-    private static long FullGcHeap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
+    private static long FullGcHeap() => ManagedHeap.LiveBytesAfterFullCollection();
 
     /// <summary>Both sides have released every stream: what is left on the heap is what the churn leaked.</summary>
     private static async Task AwaitSettledAsync(StreamSpecHost host)
