@@ -296,7 +296,6 @@ static void stream_unlink(qa_conn *c, qa_stream *s) {
   s->prev = s->next = NULL;
 }
 
-
 static void stream_to_zombie(qa_conn *c, qa_stream *s) {
   stream_unlink(c, s);
   s->closed = 1;
