@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds libqa_ngtcp2_shim.so from qa_ngtcp2_shim.c against the installed ngtcp2 0.12 and GnuTLS headers.
 # Usage: build-shim.sh <output .so path>
-# Never fails the build: when the packages are missing it says so and produces nothing, and the managed engine then
-# reports itself unavailable with the same advice.
+# Missing packages never fail the build: the script says so and produces nothing, and the managed engine then reports
+# itself unavailable with the same advice. With the packages present, a compile error fails the build: otherwise the
+# old library would stay in place and the engine would only report a version mismatch at run time.
 set -u
 out="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,5 +26,6 @@ if gcc -std=c11 -O2 -g -Wall -Wextra -shared -fPIC -fvisibility=hidden \
 else
   rm -f "$tmp"
   echo "ngtcp2 shim not built: gcc failed on qa_ngtcp2_shim.c (see the compiler output above)"
+  exit 1
 fi
 exit 0
