@@ -3,6 +3,9 @@ using QuicActors.TestKit;
 
 namespace QuicActors.TestKit.Tests;
 
+/// <summary>Alone: tests allocating beside it would move the heap by more than the slack.</summary>
+[CollectionDefinition(nameof(ManagedHeapTests), DisableParallelization = true)]
+[Collection(nameof(ManagedHeapTests))]
 public sealed class ManagedHeapTests
 {
     private const int Size = 16 * 1024 * 1024;

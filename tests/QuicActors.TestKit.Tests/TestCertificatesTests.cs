@@ -43,7 +43,7 @@ public sealed class TestCertificatesTests
     public void A_name_that_is_not_a_DNS_name_is_refused_with_the_name(string name)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => TestCertificates.CreateSelfSigned(name));
-        Assert.Equal("name", error.ParamName);
+        Assert.Equal("dnsName", error.ParamName);
         if (name.Length > 0)
         {
             Assert.Contains(name, error.Message, StringComparison.Ordinal);

@@ -235,7 +235,8 @@ internal static class ChurnRun
 
     /// <summary>
     /// The live managed heap after full collections: the last collection's heap size less its fragmentation.
-    /// <c>GC.GetTotalMemory</c> can report a negative number under the regions GC (dotnet/runtime#106712).
+    /// <c>GC.GetTotalMemory</c> can report a negative number under the regions GC (dotnet/runtime#106712). The TestKit's
+    /// <c>ManagedHeap</c> reads it the same way; an example does not depend on the TestKit, and this figure is only shown.
     /// </summary>
     private static long LiveHeapBytes()
     {

@@ -11,24 +11,25 @@ namespace QuicActors.TestKit;
 public static class TestCertificates
 {
     /// <summary>
-    /// A certificate for <paramref name="name"/> (its subject and DNS name) and the loopback addresses 127.0.0.1 and ::1:
-    /// ECDSA P-256, a server certificate (RFC 5280 extended key usage id-kp-serverAuth), valid from a day ago for 30 days.
-    /// Its private key is exportable (<see cref="ExportPrivateKeyPem"/>) and has been through PKCS#12, a form SChannel
-    /// (msquic on Windows) accepts: it refuses ephemeral keys.
+    /// A certificate for <paramref name="dnsName"/> (its subject and DNS name) and the loopback addresses 127.0.0.1 and
+    /// ::1: ECDSA P-256, a server certificate (RFC 5280 extended key usage id-kp-serverAuth), valid from a day ago until 30
+    /// days from now. Its private key is exportable (<see cref="ExportPrivateKeyPem"/>) and has been through PKCS#12, a
+    /// form SChannel (msquic on Windows) accepts: it refuses ephemeral keys.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a DNS name.</exception>
-    public static X509Certificate2 CreateSelfSigned(string name = "localhost")
+    /// <exception cref="ArgumentNullException"><paramref name="dnsName"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="dnsName"/> is empty, white space, or not a DNS name.</exception>
+    public static X509Certificate2 CreateSelfSigned(string dnsName = "localhost")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (Uri.CheckHostName(name) != UriHostNameType.Dns)
+        ArgumentException.ThrowIfNullOrWhiteSpace(dnsName);
+        if (Uri.CheckHostName(dnsName) != UriHostNameType.Dns)
         {
-            throw new ArgumentException($"'{name}' is not a DNS name; the certificate is made for one (the loopback addresses are always in it).", nameof(name));
+            throw new ArgumentException($"'{dnsName}' is not a DNS name; the certificate is made for one (the loopback addresses are always in it).", nameof(dnsName));
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=" + dnsName, key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(name);
+        names.AddDnsName(dnsName);
         names.AddIpAddress(IPAddress.Loopback);
         names.AddIpAddress(IPAddress.IPv6Loopback);
         request.CertificateExtensions.Add(names.Build());
@@ -40,7 +41,9 @@ public static class TestCertificates
     }
 
     /// <summary>The private key of a certificate made by <see cref="CreateSelfSigned"/>, as PKCS#8 PEM (for a peer process such as quic-go).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="certificate"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="certificate"/> has no ECDSA private key.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The key may not be exported (a certificate not made by <see cref="CreateSelfSigned"/>).</exception>
     public static string ExportPrivateKeyPem(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);

@@ -23,7 +23,7 @@ internal static class Ngtcp2Library
         var path = Path.Combine(AppContext.BaseDirectory, "libqa_ngtcp2_shim.so");
         var alt = Path.Combine(Path.GetDirectoryName(typeof(Ngtcp2Library).Assembly.Location) ?? AppContext.BaseDirectory, "libqa_ngtcp2_shim.so");
         if (!File.Exists(path) && !File.Exists(alt))
-            return $"The ngtcp2 shim (libqa_ngtcp2_shim.so) was not built because pkg-config could not find ngtcp2 0.12 and GnuTLS: install {Packages} pkg-config and rebuild.";
+            return $"The ngtcp2 shim (libqa_ngtcp2_shim.so) was not built: pkg-config found no ngtcp2 0.12.x with GnuTLS, or gcc is missing (the build output says which): install {Packages} pkg-config gcc and rebuild.";
         if (!NativeLibrary.TryLoad(File.Exists(alt) ? alt : path, out _))
             return $"libqa_ngtcp2_shim.so exists but does not load (libngtcp2 or GnuTLS missing at run time?): install {Packages}.";
         try

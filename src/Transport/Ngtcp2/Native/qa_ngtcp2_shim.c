@@ -337,8 +337,9 @@ static int handshake_completed_cb(ngtcp2_conn *conn, void *user_data) {
   qa_conn *c = user_data;
   int accepted = (gnutls_session_get_flags(c->session) & GNUTLS_SFLAGS_EARLY_DATA) != 0;
   if (!c->is_server && c->early_attempted && !accepted) {
-    /* The server refused 0-RTT: ngtcp2 drops the early streams and resets its counters; our buffers for them go too,
-     * freed with the rejection event so the managed side never touches a stale pointer. */
+    /* The server refused 0-RTT: ngtcp2 drops the early streams and resets its counters. Their records become zombies
+     * (ngtcp2 reports no close for them) and are freed with the connection: the managed side drops its pointers to
+     * them when it drains the rejection event, and never touches them again. */
     while (c->streams) stream_to_zombie(c, c->streams);
     while (c->released) stream_to_zombie(c, c->released);
     if (!push_event(c, QA_EV_EARLY_DATA_REJECTED, -1)) return NGTCP2_ERR_CALLBACK_FAILURE;
