@@ -154,7 +154,7 @@ public sealed class HostingTests : IAsyncDisposable
         await host.StopAsync().WaitAsync(Wait);
 
         var shutdown = Assert.IsType<QuicListenerShutdown>(listener.LastShutdown);
-        Assert.False(shutdown.StreamsDrained);
+        Assert.False(shutdown.StreamsDrained, $"{shutdown}; the stream on the client: {stream.SendState}/{stream.ReceiveState}; the connection: {client.Connection.Closed.Status}");
         Assert.Equal(1, shutdown.StreamsCutByClose);
         Assert.Equal(1, shutdown.ConnectionsClosed);
         Assert.InRange(shutdown.Elapsed, TimeSpan.FromMilliseconds(200), Wait);

@@ -70,8 +70,12 @@ internal sealed class HostedListener : IAsyncDisposable
     }
 
     /// <summary>Sums the connection actors' bookkeeping; a connection actor that does not answer in time counts as empty.</summary>
-    public async Task<QuicListenerStatus> GetStatusAsync()
+    public async Task<QuicListenerStatus> GetStatusAsync() => (await SumStatusAsync().ConfigureAwait(false)).Status;
+
+    /// <summary>The sum of <see cref="GetStatusAsync"/>, and how many connection actors did not answer in time.</summary>
+    private async Task<(QuicListenerStatus Status, int Unanswered)> SumStatusAsync()
     {
+        var unanswered = 0;
         var live = 0;
         long inUse = 0;
         long released = 0;
@@ -90,21 +94,26 @@ internal sealed class HostedListener : IAsyncDisposable
             }
             catch (TimeoutException)
             {
-                // The connection actor stopped between the snapshot of the table and the query.
+                // The connection actor stopped between the snapshot of the table and the query, or it is busy.
+                unanswered++;
             }
         }
 
-        return new QuicListenerStatus(!_refusing, Interlocked.Read(ref _accepted), Interlocked.Read(ref _refused), open, live, inUse, released, violations);
+        return (new QuicListenerStatus(!_refusing, Interlocked.Read(ref _accepted), Interlocked.Read(ref _refused), open, live, inUse, released, violations), unanswered);
     }
 
-    /// <summary>Waits until no stream is alive on any connection, or <paramref name="timeout"/> passes; true when they all ended.</summary>
+    /// <summary>
+    /// Waits until no stream is alive on any connection, or <paramref name="timeout"/> passes; true when they all ended.
+    /// A connection actor that does not answer is not taken for an empty one: a busy actor would otherwise end the grace
+    /// period early, and its streams would be cut while the shutdown reported them drained.
+    /// </summary>
     public async Task<bool> WaitForStreamsAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var status = await GetStatusAsync().ConfigureAwait(false);
-            if (status.LiveStreams == 0)
+            var (status, unanswered) = await SumStatusAsync().ConfigureAwait(false);
+            if (status.LiveStreams == 0 && unanswered == 0)
             {
                 return true;
             }
