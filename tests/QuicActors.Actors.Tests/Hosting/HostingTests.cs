@@ -135,6 +135,7 @@ public sealed class HostingTests : IAsyncDisposable
     public async Task A_stream_that_outlives_the_shutdown_grace_period_is_cut_by_the_connection_close()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var host = BuildHost(
             "quic-actors.listener.shutdown-grace-period = 200ms",
             async (stream, peerAborted) =>
@@ -143,6 +144,7 @@ public sealed class HostingTests : IAsyncDisposable
 
                 // Never finishes on its own; the connection close ends it.
                 await Task.Delay(Timeout.Infinite, peerAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                finished.SetResult();
             });
         await host.StartAsync();
         var listener = host.Services.GetRequiredService<QuicListenerService>();
@@ -159,6 +161,9 @@ public sealed class HostingTests : IAsyncDisposable
         Assert.Equal(1, shutdown.ConnectionsClosed);
         Assert.InRange(shutdown.Elapsed, TimeSpan.FromMilliseconds(200), Wait);
         await client.Connection.Closed.WaitAsync(Wait);
+
+        // The cut stream's handler is told: its token fires, so it does not wait forever on a stream that is gone.
+        await finished.Task.WaitAsync(Wait);
         await client.DisposeAsync();
     }
 

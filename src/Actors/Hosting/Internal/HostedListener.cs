@@ -28,6 +28,10 @@ internal sealed class HostedListener : IAsyncDisposable
     private readonly Serilog.ILogger _log;
     private readonly CancellationTokenSource _disposing = new();
     private readonly ConcurrentDictionary<long, Served> _connections = new();
+    // Held while a connection is admitted (its actor started and entered in _connections) and while accepting stops: a
+    // connection actor runs the handler as soon as it starts, so a shutdown that read the table between the two steps
+    // would see no connection, report its streams drained and leave the connection open.
+    private readonly Lock _admission = new();
     private readonly Task _acceptLoop;
     private volatile bool _refusing;
     private long _refuseCode;
@@ -65,8 +69,11 @@ internal sealed class HostedListener : IAsyncDisposable
     /// <summary>Stops serving new clients: from now on each arriving connection is closed at once with <paramref name="errorCode"/>.</summary>
     public void StopAccepting(long errorCode)
     {
-        Interlocked.Exchange(ref _refuseCode, errorCode);
-        _refusing = true;
+        lock (_admission)
+        {
+            Interlocked.Exchange(ref _refuseCode, errorCode);
+            _refusing = true;
+        }
     }
 
     /// <summary>Sums the connection actors' bookkeeping; a connection actor that does not answer in time counts as empty.</summary>
@@ -193,15 +200,28 @@ internal sealed class HostedListener : IAsyncDisposable
                 continue;
             }
 
-            if (_refusing)
+            if (!TryServe(connection))
             {
                 Interlocked.Increment(ref _refused);
                 await connection.CloseAsync(Interlocked.Read(ref _refuseCode), "server shutting down").ConfigureAwait(false);
                 await connection.DisposeAsync().ConfigureAwait(false);
                 continue;
             }
+        }
+    }
+
+    /// <summary>Serves <paramref name="connection"/> unless accepting has stopped: once StopAccepting returns, every served connection is in the table.</summary>
+    private bool TryServe(IQuicEngineConnection connection)
+    {
+        lock (_admission)
+        {
+            if (_refusing)
+            {
+                return false;
+            }
 
             Serve(connection);
+            return true;
         }
     }
 

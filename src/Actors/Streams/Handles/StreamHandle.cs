@@ -78,7 +78,11 @@ public sealed partial class StreamHandle : IAsyncDisposable
     /// <summary>Every half-state transition, published once, in order, as it happens. Completes when the stream actor stops.</summary>
     public IObservable<StreamTransition> Transitions => _transitions ??= new TransitionObservable(this);
 
-    /// <summary>Fires when the peer aborts a direction (RESET_STREAM or STOP_SENDING) or the connection closes.</summary>
+    /// <summary>
+    /// Fires when the peer aborts a direction (RESET_STREAM or STOP_SENDING), when the connection closes, or when the
+    /// stream's actor stops with a half still open (its connection actor stopped, say at a host's shutdown, or a half
+    /// failed): whenever the stream can no longer finish normally.
+    /// </summary>
     public CancellationToken PeerAborted
     {
         get

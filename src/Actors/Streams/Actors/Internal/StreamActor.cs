@@ -195,6 +195,13 @@ internal sealed partial class StreamActor : ActorBase
             return;
         }
 
+        if (!HalvesTerminal)
+        {
+            // Stopped with a half still open (its connection actor stopped, or a half failed): the stream is gone, so code
+            // waiting on the handle's abort token is told now, or a handler awaiting only that token would wait forever.
+            _handle.SignalPeerAbort();
+        }
+
         EndReceive();
         _lingerRecheck?.Cancel();
 
