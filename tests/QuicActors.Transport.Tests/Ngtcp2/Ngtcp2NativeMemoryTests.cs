@@ -141,73 +141,69 @@ public sealed class Ngtcp2NativeMemoryTests(ITestOutputHelper output)
     }
 
     /// <summary>Echoes each stream with FIN once its FIN is in, and releases it once the echo's FIN is acknowledged.</summary>
-    private static async Task EchoAsync(IQuicEngineConnection server, CancellationToken cancellation)
+    private static Task EchoAsync(IQuicEngineConnection server, CancellationToken cancellation)
     {
         var received = new Dictionary<QuicStreamId, int>();
-        try
+        return HandleEventsAsync(server, async e =>
         {
-            await foreach (var e in server.Events.ReadAllAsync(cancellation))
+            switch (e)
             {
-                switch (e)
-                {
-                    case StreamDataReceived data:
-                        received[data.StreamId] = received.GetValueOrDefault(data.StreamId) + data.Length;
-                        server.Consume(data.StreamId, data.Length);
-                        data.Dispose();
-                        if (data.IsFin)
-                        {
-                            await server.WriteAsync(data.StreamId, new byte[received[data.StreamId]], fin: true);
-                        }
+                case StreamDataReceived data:
+                    received[data.StreamId] = received.GetValueOrDefault(data.StreamId) + data.Length;
+                    server.Consume(data.StreamId, data.Length);
+                    data.Dispose();
+                    if (data.IsFin)
+                    {
+                        await server.WriteAsync(data.StreamId, new byte[received[data.StreamId]], fin: true);
+                    }
 
-                        break;
-                    case StreamFinAcknowledged ack when received.Remove(ack.StreamId):
-                        server.ReleaseStream(ack.StreamId);
-                        break;
-                    case IDisposable other:
-                        other.Dispose();
-                        break;
-                }
+                    break;
+                case StreamFinAcknowledged ack when received.Remove(ack.StreamId):
+                    server.ReleaseStream(ack.StreamId);
+                    break;
+                case IDisposable other:
+                    other.Dispose();
+                    break;
             }
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-        }
+        }, cancellation);
     }
 
     /// <summary>Consumes what arrives and releases each stream the peer resets (ours are reset by the client's release).</summary>
-    private static async Task ReleaseOnResetAsync(IQuicEngineConnection server, CancellationToken cancellation)
-    {
-        try
+    private static Task ReleaseOnResetAsync(IQuicEngineConnection server, CancellationToken cancellation) =>
+        HandleEventsAsync(server, e =>
         {
-            await foreach (var e in server.Events.ReadAllAsync(cancellation))
+            switch (e)
             {
-                switch (e)
-                {
-                    case StreamDataReceived data:
-                        server.Consume(data.StreamId, data.Length);
-                        data.Dispose();
-                        break;
-                    case PeerResetStream reset:
-                        server.ReleaseStream(reset.StreamId);
-                        break;
-                    case IDisposable other:
-                        other.Dispose();
-                        break;
-                }
+                case StreamDataReceived data:
+                    server.Consume(data.StreamId, data.Length);
+                    data.Dispose();
+                    break;
+                case PeerResetStream reset:
+                    server.ReleaseStream(reset.StreamId);
+                    break;
+                case IDisposable other:
+                    other.Dispose();
+                    break;
             }
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-        }
-    }
 
-    private static async Task DrainAsync(IQuicEngineConnection connection, CancellationToken cancellation)
+            return Task.CompletedTask;
+        }, cancellation);
+
+    private static Task DrainAsync(IQuicEngineConnection connection, CancellationToken cancellation) =>
+        HandleEventsAsync(connection, e =>
+        {
+            (e as IDisposable)?.Dispose();
+            return Task.CompletedTask;
+        }, cancellation);
+
+    /// <summary>Hands each event of <paramref name="connection"/> to <paramref name="handle"/>, in order, until <paramref name="cancellation"/> fires.</summary>
+    private static async Task HandleEventsAsync(IQuicEngineConnection connection, Func<EngineEvent, Task> handle, CancellationToken cancellation)
     {
         try
         {
             await foreach (var e in connection.Events.ReadAllAsync(cancellation))
             {
-                (e as IDisposable)?.Dispose();
+                await handle(e);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
