@@ -3,6 +3,7 @@ using System.Globalization;
 using QuicActors.Examples.Common;
 using QuicActors.Hosting.Internal;
 using QuicActors.Kernel;
+using QuicActors.Kernel.Internal;
 using QuicActors.Streams;
 using QuicActors.Transport;
 
@@ -23,7 +24,7 @@ internal static class ChurnRun
 
     public static async Task<ChurnResult> RunAsync(ChurnOptions options, ProgressBar progress, CancellationToken cancellationToken)
     {
-        var heapBefore = LiveHeapBytes();
+        var heapBefore = ManagedHeapReading.LiveBytesAfterFullCollection(out _);
         using var system = ActorSystem.Create("churn");
         await using var engines = ExampleEngines.Create(options.Engine);
         var server = new ChurnServer(options.Mode);
@@ -60,7 +61,7 @@ internal static class ChurnRun
                 progress.Finish();
 
                 var (serverStatus, clientStatus) = await SettleAsync(listener, client).ConfigureAwait(false);
-                var heapAfter = LiveHeapBytes();
+                var heapAfter = ManagedHeapReading.LiveBytesAfterFullCollection(out _);
                 var violations = serverStatus.InvariantViolations.Concat(clientStatus.InvariantViolations).ToList();
                 return new ChurnResult(
                     options,
@@ -231,19 +232,5 @@ internal static class ChurnRun
             {
             }
         }
-    }
-
-    /// <summary>
-    /// The live managed heap after full collections: the last collection's heap size less its fragmentation.
-    /// <c>GC.GetTotalMemory</c> can report a negative number under the regions GC (dotnet/runtime#106712). The TestKit's
-    /// <c>ManagedHeap</c> reads it the same way; an example does not depend on the TestKit, and this figure is only shown.
-    /// </summary>
-    private static long LiveHeapBytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
-        return info.HeapSizeBytes - info.FragmentedBytes;
     }
 }

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using QuicActors.Hosting.Internal;
 
 namespace QuicActors.TestKit;
 
@@ -14,7 +13,8 @@ public static class TestCertificates
     /// A certificate for <paramref name="dnsName"/> (its subject and DNS name) and the loopback addresses 127.0.0.1 and
     /// ::1: ECDSA P-256, a server certificate (RFC 5280 extended key usage id-kp-serverAuth), valid from a day ago until 30
     /// days from now. Its private key is exportable (<see cref="ExportPrivateKeyPem"/>) and has been through PKCS#12, a
-    /// form SChannel (msquic on Windows) accepts: it refuses ephemeral keys.
+    /// form SChannel (msquic on Windows) accepts: it refuses ephemeral keys. The same certificate a hosted listener
+    /// generates when it is given none.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="dnsName"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="dnsName"/> is empty, white space, or not a DNS name.</exception>
@@ -26,18 +26,7 @@ public static class TestCertificates
             throw new ArgumentException($"'{dnsName}' is not a DNS name; the certificate is made for one (the loopback addresses are always in it).", nameof(dnsName));
         }
 
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + dnsName, key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(dnsName);
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddIpAddress(IPAddress.IPv6Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), password: null, X509KeyStorageFlags.Exportable);
+        return SelfSignedCertificate.Create(dnsName);
     }
 
     /// <summary>The private key of a certificate made by <see cref="CreateSelfSigned"/>, as PKCS#8 PEM (for a peer process such as quic-go).</summary>

@@ -1,3 +1,5 @@
+using QuicActors.Kernel.Internal;
+
 namespace QuicActors.TestKit;
 
 /// <summary>What a memory spec reads off the managed heap.</summary>
@@ -12,11 +14,7 @@ public static class ManagedHeap
     /// <exception cref="InvalidOperationException">The runtime reported a heap that is not positive.</exception>
     public static long LiveBytesAfterFullCollection()
     {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
-        var live = info.HeapSizeBytes - info.FragmentedBytes;
+        var live = ManagedHeapReading.LiveBytesAfterFullCollection(out var info);
         return live > 0
             ? live
             : throw new InvalidOperationException($"The runtime reported a heap of {info.HeapSizeBytes} B with {info.FragmentedBytes} B fragmented after GC #{info.Index}: not a usable reading.");

@@ -25,10 +25,10 @@ public sealed class Ngtcp2NativeMemoryTests(ITestOutputHelper output)
     public async Task Streams_that_end_cleanly_hand_back_ngtcp2s_memory_and_leave_no_stream_held()
     {
         await using var engine = EngineOrSkip();
-        await using var listener = await engine.ListenAsync(Listener());
-        var accept = listener.AcceptConnectionAsync().AsTask();
-        await using var client = await engine.ConnectAsync(Client(listener.LocalEndPoint)).AsTask().WaitAsync(Wait);
-        await using var server = await accept.WaitAsync(Wait);
+        var (listener, client, server) = await PairAsync(engine);
+        await using var ownedListener = listener;
+        await using var ownedClient = client;
+        await using var ownedServer = server;
         using var stop = new CancellationTokenSource();
         var serve = Task.Run(() => EchoAsync(server, stop.Token));
 
@@ -61,10 +61,10 @@ public sealed class Ngtcp2NativeMemoryTests(ITestOutputHelper output)
     public async Task Streams_released_in_flight_in_random_order_all_leave_the_lists()
     {
         await using var engine = EngineOrSkip();
-        await using var listener = await engine.ListenAsync(Listener());
-        var accept = listener.AcceptConnectionAsync().AsTask();
-        await using var client = await engine.ConnectAsync(Client(listener.LocalEndPoint)).AsTask().WaitAsync(Wait);
-        await using var server = await accept.WaitAsync(Wait);
+        var (listener, client, server) = await PairAsync(engine);
+        await using var ownedListener = listener;
+        await using var ownedClient = client;
+        await using var ownedServer = server;
         using var stop = new CancellationTokenSource();
         var serve = Task.Run(() => ReleaseOnResetAsync(server, stop.Token));
         var drain = Task.Run(() => DrainAsync(client, stop.Token));

@@ -8,16 +8,6 @@ namespace QuicActors.Transport.Tests.Ngtcp2;
 /// <summary>Stream aborts, flow control by consume, explicit slot release and idle timeout over real UDP.</summary>
 public sealed class Ngtcp2StreamTests
 {
-    private static async Task<(IQuicEngineListener Listener, IQuicEngineConnection Client, IQuicEngineConnection Server)> PairAsync(
-        IQuicEngine engine, QuicTransportParameters? serverTransport = null, QuicTransportParameters? clientTransport = null)
-    {
-        var listener = await engine.ListenAsync(Listener(serverTransport));
-        var accept = listener.AcceptConnectionAsync().AsTask();
-        var client = await engine.ConnectAsync(Client(listener.LocalEndPoint, clientTransport)).AsTask().WaitAsync(Wait);
-        var server = await accept.WaitAsync(Wait);
-        return (listener, client, server);
-    }
-
     [SkippableFact]
     public async Task Reset_and_stop_sending_reach_the_peer_with_their_codes()
     {

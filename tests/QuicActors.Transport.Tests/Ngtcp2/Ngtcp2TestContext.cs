@@ -44,6 +44,17 @@ internal static class Ngtcp2TestContext
         HandshakeTimeout = TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>A listener of <paramref name="engine"/> and a client connected to it over loopback, with the server's side of the connection.</summary>
+    public static async Task<(IQuicEngineListener Listener, IQuicEngineConnection Client, IQuicEngineConnection Server)> PairAsync(
+        IQuicEngine engine, QuicTransportParameters? serverTransport = null, QuicTransportParameters? clientTransport = null)
+    {
+        var listener = await engine.ListenAsync(Listener(serverTransport));
+        var accept = listener.AcceptConnectionAsync().AsTask();
+        var client = await engine.ConnectAsync(Client(listener.LocalEndPoint, clientTransport)).AsTask().WaitAsync(Wait);
+        var server = await accept.WaitAsync(Wait);
+        return (listener, client, server);
+    }
+
     /// <summary>Reads events until one of type <typeparamref name="T"/> matching <paramref name="match"/> arrives; fails after the timeout.</summary>
     public static async Task<T> NextAsync<T>(IQuicEngineConnection connection, Func<T, bool>? match = null, List<EngineEvent>? seen = null) where T : EngineEvent
     {
