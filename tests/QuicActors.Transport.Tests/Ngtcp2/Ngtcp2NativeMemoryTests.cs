@@ -54,6 +54,49 @@ public sealed class Ngtcp2NativeMemoryTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// What an idle open stream costs ngtcp2 on each side (500 streams, one byte each, neither side finished): the figure
+    /// a stream ngtcp2 keeps after release also costs. Bounded rather than pinned: ngtcp2's structures, not ours.
+    /// </summary>
+    [SkippableFact]
+    public async Task An_idle_open_stream_costs_ngtcp2_a_few_hundred_bytes_on_each_side()
+    {
+        const int Streams = 500;
+        await using var engine = EngineOrSkip();
+        var (listener, client, server) = await PairAsync(engine, new QuicTransportParameters { MaxInboundBidirectionalStreams = Streams });
+        await using var ownedListener = listener;
+        await using var ownedClient = client;
+        await using var ownedServer = server;
+        await Task.Delay(300);
+        var (clientBefore, serverBefore) = (Stats(client), Stats(server));
+
+        for (var i = 0; i < Streams; i++)
+        {
+            var id = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
+            await client.WriteAsync(id, new byte[1], fin: false);
+        }
+
+        var arrived = 0;
+        while (arrived < Streams)
+        {
+            if (await NextAsync<EngineEvent>(server) is StreamDataReceived data)
+            {
+                data.Dispose();
+                arrived++;
+            }
+        }
+
+        await Task.Delay(300);
+        var (clientAfter, serverAfter) = (Stats(client), Stats(server));
+        var clientPerStream = ((long)clientAfter.Ngtcp2Bytes - (long)clientBefore.Ngtcp2Bytes) / (double)Streams;
+        var serverPerStream = ((long)serverAfter.Ngtcp2Bytes - (long)serverBefore.Ngtcp2Bytes) / (double)Streams;
+        output.WriteLine($"ngtcp2 bytes per idle open stream: client (sending) {clientPerStream:0}, server (receiving) {serverPerStream:0}; client {clientBefore} -> {clientAfter}; server {serverBefore} -> {serverAfter}");
+        Assert.Equal((ulong)Streams, clientAfter.LiveStreams);
+        Assert.Equal((ulong)Streams, serverAfter.LiveStreams);
+        Assert.InRange(clientPerStream, 64, 2048);
+        Assert.InRange(serverPerStream, 64, 2048);
+    }
+
+    /// <summary>
     /// Streams released with data and FIN still in flight, in random order: each leaves the live list for the released one
     /// (wherever it stood in either list), and ngtcp2 closes every one once the resets are through, so both lists empty.
     /// </summary>
