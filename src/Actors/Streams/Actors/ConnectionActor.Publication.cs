@@ -18,7 +18,6 @@ public sealed partial class ConnectionActor
     private Serilog.ILogger _log = Serilog.Core.Logger.None;
     private TransitionAudience _audience = null!;
     private StreamActorContext _streamContext = null!;
-    private Kernel.Props _streamProps = null!;
     private CreditGauge? _creditGauge;
 
     /// <summary>
@@ -45,8 +44,7 @@ public sealed partial class ConnectionActor
     {
         _log = _settings.Logger ?? Context.System.Log;
         _audience = new TransitionAudience(_settings, _log);
-        _streamContext = new StreamActorContext(_connection, _generations, _settings.Linger, _time, _audience);
-        _streamProps = StreamActor.Props(_streamContext);
+        _streamContext = new StreamActorContext(this, _connection, _generations, _settings.Linger, _time, _audience);
         _creditGauge = new CreditGauge(this);
         _settings.Metrics.AddCreditSource(_creditGauge);
     }
@@ -58,7 +56,7 @@ public sealed partial class ConnectionActor
             _settings.Metrics.RemoveCreditSource(_creditGauge);
         }
 
-        // Stream actors stopped with us; their StreamStopped will not come.
+        // The stream actors stopped with us (PostStop): their ends are recorded here.
         foreach (var entry in _streams.Values)
         {
             RecordStreamEnded(entry);

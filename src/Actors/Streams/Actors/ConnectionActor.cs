@@ -15,7 +15,7 @@ namespace QuicActors.Streams;
 /// the stream actor stopped (invariants 1, 2 and 5).
 /// </summary>
 /// <remarks>The actor does not dispose the connection; whoever created the connection does.</remarks>
-public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
+public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStreamActorHost
 {
     private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
     private readonly IQuicEngineConnection _connection;
@@ -23,8 +23,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly GenerationTracker _generations;
     private StreamCreditLedger _bidirectional;
     private StreamCreditLedger _unidirectional;
-    // The live streams, which are also the event pump's routes to their actors.
-    private readonly StreamRouteTable _streams = new();
+    // The live streams of the current generation, by stream ID; their actors run on this actor's turns.
+    private readonly Dictionary<long, StreamEntry> _streams = [];
     private readonly List<StreamEntry> _discardedStreams = [];
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
@@ -45,10 +45,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
         // Handlers are tried in order: the messages every stream brings come first.
-        Receive<OpenStreamRequest>(OnOpenStream);
-        Receive<StreamStopped>(OnStreamStopped);
         Receive<PeerStreamOpened>(OnPeerStreamOpened);
         Receive<StreamEvent>(OnStreamEvent);
+        Receive<IStreamCommand>(OnStreamCommand);
+        Receive<OpenStreamRequest>(OnOpenStream);
+        Receive<StreamTimerFired>(OnStreamTimerFired);
         Receive<HandshakeCompleted>(OnHandshakeCompleted);
         Receive<StreamCreditGranted>(e => GrantCredit(e.Direction, e.MaxStreams));
         Receive<ConnectionClosed>(OnConnectionClosed);
@@ -56,9 +57,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DatagramReceived>(OnDatagramReceived);
         Receive<EngineEvent>(_ => { });
         Receive<OpenDeadline>(_ => ExpireOpens());
-        Receive<IStreamCommand>(OnStreamCommand);
         Receive<Terminated>(t => OnActorTerminatedPublication(t.ActorRef));
-        Receive<HalfTransitioned>(t => PublishTransition(t.Transition));
         Receive<LeakScan>(_ => ScanForLeaks());
         Receive<StatusQuery>(q => q.Completion.TrySetResult(Status()));
         ReceiveApiMessages();
@@ -109,12 +108,23 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         StartPublication();
         // With datagram flows the connection must see a stream's events in the engine's order with its datagrams (a FIN
         // closes the stream's flow), so they all pass through it, as the handles' commands do.
-        _ = PumpAsync(_connection.Events, Self, _settings.DatagramFlows ? null : _streams, _generations.Current.Generation);
+        _ = PumpAsync(_connection.Events, Self);
     }
 
     /// <inheritdoc/>
     protected override void PostStop()
     {
+        // The streams end with their host: each half still open is reported by its handle (abort token, completion).
+        foreach (var entry in _streams.Values)
+        {
+            entry.Stream.Stop();
+        }
+
+        foreach (var entry in _discardedStreams)
+        {
+            entry.Stream.Stop();
+        }
+
         foreach (var open in _waitingOpens.Values)
         {
             open.Completion.TrySetException(new InvalidOperationException("The connection actor stopped."));
@@ -130,38 +140,17 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
     /// <summary>
-    /// The one pump per connection: every engine event becomes a message, in order. A stream's events go straight to its
-    /// actor through its route (<see cref="StreamRouteTable"/>: one hop instead of two, and the connection actor, which
-    /// every stream shares, stays out of the way); the connection's own events, and a stream's without a route of the
-    /// pump's generation, go to the connection actor. A peer's open makes the stream's route before the connection actor
-    /// spawns the stream; the pump's generation follows the 0-RTT rejections it reads, so no event of the new generation
-    /// can take an old stream's route (stream IDs restart at 0).
+    /// The one pump per connection: every engine event becomes a message to the connection actor, in order. A stream's
+    /// events take no other way: its actor runs on this actor's turns, so they meet the handle's commands, the stream's
+    /// spawn and the 0-RTT generation switch in one order.
     /// </summary>
-    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self, StreamRouteTable? routes, int generation)
+    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self)
     {
         while (await events.WaitToReadAsync().ConfigureAwait(false))
         {
             while (events.TryRead(out var engineEvent))
             {
-                switch (engineEvent)
-                {
-                    case EngineEvent when routes is null:
-                        self.Tell(engineEvent, ActorRefs.NoSender);
-                        break;
-                    case PeerStreamOpened opened:
-                        routes.AddWaiting(opened.StreamId.Value, generation);
-                        self.Tell(opened, ActorRefs.NoSender);
-                        break;
-                    case StreamEvent streamEvent when routes.TryDeliver(streamEvent, generation):
-                        break;
-                    case EarlyDataRejected:
-                        generation++;
-                        self.Tell(engineEvent, ActorRefs.NoSender);
-                        break;
-                    default:
-                        self.Tell(engineEvent, ActorRefs.NoSender);
-                        break;
-                }
+                self.Tell(engineEvent, ActorRefs.NoSender);
             }
         }
     }
@@ -177,7 +166,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var outcome = LedgerFor(streamId).OnPeerStreamOpened(streamId);
         if (outcome != PeerStreamOpenOutcome.Accepted)
         {
-            _streams.Discard(streamId.Value, _generations.Current.Generation);
             Context.System.Log.Warning("Connection {ConnectionId}: peer stream {StreamId} not accepted by the ledger: {Outcome}", _settings.ConnectionId, streamId, outcome);
             return;
         }
@@ -197,21 +185,15 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Spawns the actor of a stream and attaches its route (a peer's stream got one from the pump, waiting for the actor).</summary>
+    /// <summary>Starts the actor of a stream, hosted on this actor's turns; its handle's commands come here.</summary>
     private StreamHandle SpawnStream(QuicStreamId streamId)
     {
         var handle = new StreamHandle(_generations.Stamp(streamId), _connection.Role, Self, _generations);
-        var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream-{handle.Stamp.Generation}-{streamId.Value}");
-        // Not watched: the stream actor reports its own stop (StreamStopped), which spares each stream a watch entry on both
-        // actors; a stream actor always runs PostStop, also after a failure, because its supervisor stops it.
-        var actor = Context.ActorOf(_streamProps, name);
-        actor.Tell(handle, Self);
+        var stream = new StreamActor(_streamContext, handle);
 
-        // Commands skip this actor unless it must see them: datagram flows close on FIN or abort, and early writes may be replayed.
-        handle.Attach(actor, viaConnection: _settings.DatagramFlows || RecordingEarlyStreams);
         // One clock read for the stream's start, its leak deadline and its lifetime metric.
         var startedAt = _time.GetTimestamp();
-        _streams.Add(streamId.Value, new StreamEntry(actor, handle, startedAt));
+        _streams.Add(streamId.Value, new StreamEntry(stream, handle, startedAt));
         OnStreamSpawned(handle);
         if (_leaks is not null)
         {
@@ -227,7 +209,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (_streams.TryGetValue(streamEvent.StreamId.Value, out var entry))
         {
-            entry.Actor.Tell(streamEvent, Self);
+            Deliver(entry.Stream, streamEvent);
         }
         else if (streamEvent is IDisposable owned)
         {
@@ -252,7 +234,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
         {
-            entry.Actor.Tell(command, Self);
+            Deliver(entry.Stream, command);
         }
         else if (command is ReadCommand read && read.Buffer.IsEmpty)
         {
@@ -264,16 +246,61 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnStreamStopped(StreamStopped stopped)
+    private void OnStreamTimerFired(StreamTimerFired fired)
     {
-        var stamp = stopped.Stamp;
+        if (!fired.Stream.Stopped)
+        {
+            Deliver(fired.Stream, fired.Message);
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="message"/> to <paramref name="stream"/> and stops the stream if it asked to. A stream that throws
+    /// is stopped, not restarted (a restart would forget its RFC states); its slot still comes back.
+    /// </summary>
+    private void Deliver(StreamActor stream, object message)
+    {
+        try
+        {
+            if (!stream.Receive(message))
+            {
+                Context.System.Log.Warning("Connection {ConnectionId}: stream {StreamId} does not take {Message}", _settings.ConnectionId, stream.Handle.StreamId, message.GetType().Name);
+            }
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Connection {ConnectionId}: stream {StreamId} failed on {Message} and is stopped", _settings.ConnectionId, stream.Handle.StreamId, message.GetType().Name);
+            StopStream(stream);
+            return;
+        }
+
+        if (stream.StopRequested)
+        {
+            StopStream(stream);
+        }
+    }
+
+    /// <summary>
+    /// Stops a stream actor and records its end: every half it had is terminal (after a failure one may still be open; it
+    /// is reported all the same, and the engine's ReleaseStream aborts it), so the ledger answers whether the slot comes
+    /// back, and only then is the engine told (invariants 1 and 2).
+    /// </summary>
+    private void StopStream(StreamActor stream)
+    {
+        if (stream.Stopped)
+        {
+            return;
+        }
+
+        stream.Stop();
+        var stamp = stream.Handle.Stamp;
 
         // The entry may already belong to the next generation's stream of the same ID.
-        var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && entry.Actor.Equals(stopped.Actor) && _streams.Remove(stamp.StreamId.Value);
+        var removed = _streams.TryGetValue(stamp.StreamId.Value, out var entry) && ReferenceEquals(entry.Stream, stream) && _streams.Remove(stamp.StreamId.Value);
         if (!removed)
         {
             var index = _discardedStreams.Count - 1;
-            while (index >= 0 && !_discardedStreams[index].Actor.Equals(stopped.Actor))
+            while (index >= 0 && !ReferenceEquals(_discardedStreams[index].Stream, stream))
             {
                 index--;
             }
@@ -314,6 +341,14 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         ApplyRelease(stamp.StreamId, ledger.OnStreamTerminated(stamp.StreamId));
     }
 
+    ICancelable IStreamActorHost.ScheduleStreamMessage(TimeSpan delay, StreamActor stream, object message) =>
+        Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, new StreamTimerFired(stream, message), Self);
+
+    void IStreamActorHost.PublishTransition(in StreamTransition transition) => PublishTransition(transition);
+
+    void IStreamActorHost.OnLingerActed(StreamHandleStamp stamp, LingerActions newActions, bool firstActions) =>
+        OnLingerActed(new LingerActed(stamp, newActions, firstActions));
+
     /// <summary>
     /// 0-RTT was rejected (RFC 9001 §4.6.2): the engine discarded the early streams and restarts stream IDs at 0. Begin
     /// the next generation so every old handle is inert, end the old streams as discarded (no frame), rebuild the
@@ -324,14 +359,20 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var generation = _generations.BeginNextGeneration();
         DiscardDatagramFlows();
         Context.System.Log.Information("Connection {ConnectionId}: 0-RTT rejected, {Count} early streams discarded; now {Generation}", _settings.ConnectionId, rejected.DiscardedStreams.Count, generation);
+        var discarded = _discardedStreams.Count;
         foreach (var entry in _streams.Values)
         {
-            entry.Actor.Tell(GenerationDiscarded.Instance, Self);
             _leaks?.Unregister(entry.Handle.StreamId);
             _discardedStreams.Add(entry);
         }
 
         _streams.Clear();
+        // Each ends as discarded (no frame) and stops: the list shrinks as they do, so it is walked from a copy.
+        foreach (var entry in _discardedStreams.GetRange(discarded, _discardedStreams.Count - discarded))
+        {
+            Deliver(entry.Stream, GenerationDiscarded.Instance);
+        }
+
         _bidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Bidirectional, _settings.InboundBidirectionalLimit);
         _unidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Unidirectional, _settings.InboundUnidirectionalLimit);
 
@@ -372,9 +413,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         // The streams' halves end with the close, but their reports of a closed connection are ignored, so the flows
         // would stay counted until the actor stops: they all end here, each removed once.
         DiscardDatagramFlows();
-        foreach (var entry in _streams.Values)
+        // The streams stop as their halves end, leaving the map: it is walked from a copy.
+        foreach (var entry in _streams.Values.ToArray())
         {
-            entry.Actor.Tell(closed, Self);
+            Deliver(entry.Stream, closed);
         }
 
         foreach (var open in _waitingOpens.Values)

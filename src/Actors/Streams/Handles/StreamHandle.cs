@@ -18,8 +18,6 @@ namespace QuicActors.Streams;
 public sealed partial class StreamHandle : IAsyncDisposable
 {
     private readonly IActorRef _connection;
-    private IActorRef? _stream;
-    private bool _viaConnection = true;
     private readonly GenerationTracker _generations;
     // Created on first use: most streams never look at their abort token or their transitions, and an idle stream must stay
     // within 2 KB per side (the lifecycle benchmark's target).
@@ -270,18 +268,10 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal void MarkEndOfDataDelivered() => _endOfDataDelivered = true;
 
     /// <summary>
-    /// Where commands go: straight to the stream actor, which runs the generation gate itself; through the connection actor
-    /// while it must see them (early streams it may replay, datagram flows) or once the stream has ended, so the connection
-    /// answers for it.
+    /// Where commands go: the connection actor, which runs the generation gate and hands them to the stream actor it hosts
+    /// (or answers for a stream that has ended).
     /// </summary>
-    private IActorRef Target => _viaConnection || _ended || _stream is null ? _connection : _stream;
-
-    /// <summary>Called by the connection actor once, right after spawning the stream actor and before anyone has the handle.</summary>
-    internal void Attach(IActorRef stream, bool viaConnection)
-    {
-        _stream = stream;
-        _viaConnection = viaConnection;
-    }
+    private IActorRef Target => _connection;
 
     /// <summary>Called by the stream actor, on its thread, for each transition; remembers the abort that ended a half so later operations report it.</summary>
     internal void Publish(in StreamTransition transition)

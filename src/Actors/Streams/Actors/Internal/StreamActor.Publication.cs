@@ -1,5 +1,3 @@
-using QuicActors.Kernel;
-
 namespace QuicActors.Streams.Internal;
 
 /// <summary>Reports what the linger policy did, for the connection's metrics.</summary>
@@ -17,7 +15,7 @@ internal sealed partial class StreamActor
         var added = LingerActionsTaken() & ~before;
         if (added != LingerActions.None)
         {
-            Context.Parent.Tell(new LingerActed(_handle.Stamp, added, before == LingerActions.None), Self);
+            _context.Host.OnLingerActed(_handle.Stamp, added, firstActions: before == LingerActions.None);
         }
     }
 }

@@ -10,17 +10,22 @@ namespace QuicActors.Streams.Internal;
 /// once the application released the stream, and stops when both halves are terminal.
 /// </summary>
 /// <remarks>
-/// A switch rather than <see cref="ReceiveActor"/> registrations, and the halves as objects rather than child actors:
-/// an idle stream must cost at most 2 KB per side, and per-instance handler tables plus two more actors (cell, mailbox,
-/// watch, timers) cost more than that on their own (figures in <c>README.md</c>).
+/// <para>An actor hosted on its connection actor's mailbox rather than one with a cell and a mailbox of its own: its
+/// messages (handle commands, engine events, its timers) are told to the connection actor, which hands each to
+/// <see cref="Receive"/>, one at a time, on the connection's turn. It owns its state, changes it only in
+/// <see cref="Receive"/>, and ends by asking to stop (<see cref="StopRequested"/>), as any actor; what it does not have is
+/// a spawn, a stop handshake and a scheduled turn of its own per stream, which were a third of the cost of a churned
+/// stream (figures in <c>README.md</c>). A stream's work therefore runs on its connection's turn, as in msquic and quic-go,
+/// where a connection is the unit of concurrency.</para>
+/// <para>A switch rather than <see cref="ReceiveActor"/> registrations, and the halves as objects rather than child actors:
+/// an idle stream must cost at most 2 KB per side.</para>
 /// </remarks>
-internal sealed partial class StreamActor : ActorBase
+internal sealed partial class StreamActor
 {
-    private static readonly SupervisorStrategy StopOnFailure = new OneForOneStrategy(static _ => Directive.Stop);
     private readonly StreamActorContext _context;
-    private StreamHandle _handle = null!;
-    private SendHalfHost? _send;
-    private ReceiveHalfHost? _receive;
+    private readonly StreamHandle _handle;
+    private readonly SendHalfHost? _send;
+    private readonly ReceiveHalfHost? _receive;
     private ICancelable? _lingerRecheck;
     private long _lingerRecheckArmedAt;
     private TimeSpan _lingerRecheckAfter;
@@ -29,26 +34,16 @@ internal sealed partial class StreamActor : ActorBase
     private long _drained;
     private bool _receiveEnded;
     private bool _released;
-    private bool _releaseArrived;
     private bool _lingerDue;
     private bool _drainAsked;
     private bool _stopSendingSent;
     private bool _finAsked;
     private bool _resetSent;
 
-    /// <summary>A stream actor of the connection <paramref name="context"/> belongs to; its first message is its <see cref="StreamHandle"/>.</summary>
-    public StreamActor(StreamActorContext context) => _context = context;
-
-    /// <summary>
-    /// The props every stream actor of one connection shares. The handle comes as the actor's first message, told by the
-    /// connection right after the spawn (before anyone else holds the handle or the actor's route, so nothing can overtake
-    /// it): props, factory and closure per stream would cost about 150 bytes for as long as the stream lives.
-    /// </summary>
-    public static Props Props(StreamActorContext context) =>
-        Kernel.Props.Create(() => new StreamActor(context));
-
-    private void Attach(StreamHandle handle)
+    /// <summary>The stream actor of <paramref name="handle"/>'s stream, on the connection <paramref name="context"/> belongs to.</summary>
+    public StreamActor(StreamActorContext context, StreamHandle handle)
     {
+        _context = context;
         _handle = handle;
         if (handle.CanWrite)
         {
@@ -67,29 +62,27 @@ internal sealed partial class StreamActor : ActorBase
     /// <summary>The stream's handle (read by the halves).</summary>
     internal StreamHandle Handle => _handle;
 
+    /// <summary>Every half the stream has is terminal: the actor has asked to stop, and its host stops it after this message.</summary>
+    internal bool StopRequested { get; private set; }
+
+    /// <summary>The actor has stopped (<see cref="Stop"/>): later messages, a late timer's say, are not for it.</summary>
+    internal bool Stopped { get; private set; }
+
     /// <summary>The send half, while it still takes input.</summary>
     private SendHalfHost? LiveSend => _send is { IsTerminal: false } send ? send : null;
 
     /// <summary>The receive half, while it still takes input.</summary>
     private ReceiveHalfHost? LiveReceive => _receive is { IsTerminal: false } receive ? receive : null;
 
-    protected override bool Receive(object message)
+    /// <summary>
+    /// Handles one message, told to the connection actor for this stream. Commands have passed the connection's generation
+    /// gate (<see cref="GenerationTracker.ThrowIfNotAdmitted"/>) by now; the halves check again right before an engine call.
+    /// </summary>
+    /// <returns>Whether the message was one a stream takes.</returns>
+    public bool Receive(object message)
     {
         switch (message)
         {
-            case StreamHandle handle when _handle is null:
-                Attach(handle);
-                return true;
-            case IStreamCommand command when !ReferenceEquals(Sender, Context.Parent) && !Admit(command):
-                // Straight from a handle: the connection's generation gate was not on the way, so it runs here. A refused
-                // release still counts as arrived: the actor may be waiting for it to stop.
-                if (command is ReleaseCommand)
-                {
-                    _releaseArrived = true;
-                    AfterMessage();
-                }
-
-                return true;
             case ReadCommand read:
                 OnRead(read);
                 break;
@@ -167,34 +160,19 @@ internal sealed partial class StreamActor : ActorBase
         return true;
     }
 
-    private bool Admit(IStreamCommand command)
-    {
-        try
-        {
-            _context.Generations.ThrowIfNotAdmitted(command.Stamp);
-            return true;
-        }
-        catch (StaleHandleException ex)
-        {
-            command.Fail(ex);
-            return false;
-        }
-    }
-
     /// <summary>
-    /// A half that throws stops the whole stream, never restarts it: a restart would forget the RFC states. Its slot still
-    /// comes back, because a stream that stops reports every half it had as terminal (see <see cref="PostStop"/>).
+    /// Ends the actor: after every half is terminal (<see cref="StopRequested"/>), after a failure, or when its connection
+    /// actor stops. A half may still be open after a failure; the host reports every half all the same, and the engine's
+    /// ReleaseStream aborts that half (code 0), so the slot is not leaked.
     /// </summary>
-    protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
-
-    protected override void PostStop()
+    internal void Stop()
     {
-        if (_handle is null)
+        if (Stopped)
         {
-            // Stopped before its handle came (its connection stopped right after the spawn): there is nothing to report.
             return;
         }
 
+        Stopped = true;
         if (!HalvesTerminal)
         {
             // Stopped with a half still open (its connection actor stopped, or a half failed): the stream is gone, so code
@@ -204,22 +182,15 @@ internal sealed partial class StreamActor : ActorBase
 
         EndReceive();
         _lingerRecheck?.Cancel();
-
         _handle.Complete();
-
-        // One message for the whole end: the actor stops exactly when its halves are terminal, so the connection records
-        // both halves and the stop together. After a failure a half may still be open; it is reported all the same, and
-        // the engine's ReleaseStream aborts it (code 0), so the slot is not leaked.
-        Context.Parent.Tell(new StreamStopped(_handle.Stamp, Self), Self);
     }
 
     /// <summary>
-    /// Tells this actor <paramref name="message"/> after <paramref name="delay"/>. A plain scheduled tell, not the kernel's
-    /// timers: those cost every stream a timer table while it sits idle. A cancelled timer's message may still arrive, so
-    /// each message is harmless when stale.
+    /// Has this actor handle <paramref name="message"/> after <paramref name="delay"/>, through its connection actor's
+    /// mailbox. A plain scheduled tell, not the kernel's timers: those cost every stream a timer table while it sits idle. A
+    /// cancelled timer's message may still arrive, so each message is harmless when stale.
     /// </summary>
-    internal ICancelable ScheduleSelf(TimeSpan delay, object message) =>
-        Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
+    internal ICancelable ScheduleSelf(TimeSpan delay, object message) => _context.Host.ScheduleStreamMessage(delay, this, message);
 
     /// <summary>Called by a half, on this actor's thread, for each of its transitions, in order.</summary>
     internal void OnHalfTransition(in StreamTransition transition)
@@ -237,7 +208,7 @@ internal sealed partial class StreamActor : ActorBase
         _handle.Publish(transition);
         if (_context.Audience.IsListening)
         {
-            Context.Parent.Tell(new HalfTransitioned(transition), Self);
+            _context.Host.PublishTransition(transition);
         }
 
         // Not now: the half is in the middle of a step. The policy runs once the message is handled.
@@ -274,19 +245,9 @@ internal sealed partial class StreamActor : ActorBase
             EndReceive();
         }
 
-        if (terminal && !ReleaseComing)
-        {
-            Context.Stop(Self);
-        }
+        // A release still on its way then finds no stream, which the connection answers for (a release needs no answer).
+        StopRequested |= terminal;
     }
-
-    /// <summary>
-    /// The handle has told its release and it has not arrived yet. The peer's last acknowledgement often ends a stream just
-    /// after its handler returned: stopping now would leave the release to the dead letters, which cost far more than
-    /// waiting for it. Only while the generation is current: once it ends, the connection drops commands at its gate, and
-    /// the event that ended the generation runs this check again.
-    /// </summary>
-    private bool ReleaseComing => !_releaseArrived && _handle.ReleaseCommandSent && _context.Generations.IsCurrent(_handle.Stamp);
 
     private void EndReceive()
     {
@@ -340,7 +301,6 @@ internal sealed partial class StreamActor : ActorBase
 
     private void OnRelease()
     {
-        _releaseArrived = true;
         if (_released)
         {
             return;

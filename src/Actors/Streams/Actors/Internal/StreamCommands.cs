@@ -108,10 +108,11 @@ internal sealed record ReleaseCommand(StreamHandleStamp Stamp) : IStreamNotice, 
 internal sealed record OpenStreamRequest(StreamDirection Direction, TimeSpan Timeout, TaskCompletionSource<StreamHandle> Completion);
 
 /// <summary>
-/// A stream actor stopped, every half it had terminal (its last message to the connection): the slot comes back now, unless
-/// <see cref="Stamp"/> is of an ended generation.
+/// A stream actor's own timer fired (<see cref="StreamActor.ScheduleSelf"/>): the connection actor hands
+/// <see cref="Message"/> to <see cref="Stream"/> if it has not stopped. The actor itself, not its stream ID, because IDs
+/// restart at 0 in a new generation.
 /// </summary>
-internal sealed record StreamStopped(StreamHandleStamp Stamp, IActorRef Actor);
+internal sealed record StreamTimerFired(StreamActor Stream, object Message);
 
 /// <summary>The stream's generation ended (0-RTT rejected): its halves end as discarded, without a frame.</summary>
 internal sealed class GenerationDiscarded
@@ -137,9 +138,6 @@ internal sealed record ReadDeadline(long ReadId);
 /// <summary>Asks the connection actor for a <see cref="ConnectionStatus"/> snapshot.</summary>
 internal sealed record StatusQuery(TaskCompletionSource<ConnectionStatus> Completion);
 
-
-/// <summary>A stream actor tells its connection a transition to publish, when the connection's <see cref="TransitionAudience"/> listens.</summary>
-internal sealed record HalfTransitioned(StreamTransition Transition);
 
 /// <summary>The leak detector's scan timer fired.</summary>
 internal sealed class LeakScan
