@@ -33,7 +33,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
     private TimeProvider _time = TimeProvider.System;
     private long _origin;
     private long _nextRequestId;
-    private TimeSpan _leakScanDue;
+    private bool _leakScanArmed;
     private StreamHandlerRun.Runner? _handlerRunner;
 
     private ConnectionActor(IQuicEngineConnection connection, ConnectionActorSettings settings, GenerationTracker? generations = null)
@@ -434,6 +434,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
             return;
         }
 
+        _leakScanArmed = false;
         _leakReports.Clear();
         _leaks.Scan(Now, _leakReports);
         foreach (var scanned in _leakReports)
@@ -451,16 +452,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
 
     private void ScheduleLeakScan()
     {
-        if (_leaks?.NextDue() is { } due)
+        // Every stream has the same deadline, so each new one comes due after every stream already registered: a scan
+        // already set stands (it re-arms for whatever is due next), and opening a stream neither reads the detector nor
+        // touches a timer.
+        if (!_leakScanArmed && _leaks?.NextDue() is { } due)
         {
-            // Each new stream comes due after every stream already registered: a timer already set for an earlier or the
-            // same instant stands, so opening a stream does not replace a timer.
-            if (_leakScanDue <= due && Timers.IsTimerActive(LeakScan.Instance))
-            {
-                return;
-            }
-
-            _leakScanDue = due;
+            _leakScanArmed = true;
             var delay = due - Now;
             Timers.StartSingleTimer(LeakScan.Instance, LeakScan.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
         }
