@@ -17,7 +17,7 @@ public sealed partial class StreamHandle
         return Transitions.Subscribe(new ActorObserver(subscriber));
     }
 
-    /// <summary>Forwards to an actor; runs on the stream actor's thread, where a tell never blocks.</summary>
+    /// <summary>Forwards to an actor; runs on the stream actor's turn, where a tell never blocks.</summary>
     private sealed class ActorObserver(IActorRef subscriber) : IObserver<StreamTransition>
     {
         public void OnNext(StreamTransition value) => subscriber.Tell(value, ActorRefs.NoSender);

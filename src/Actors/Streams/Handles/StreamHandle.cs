@@ -10,10 +10,12 @@ namespace QuicActors.Streams;
 /// handle is inert, every operation throws <see cref="StaleHandleException"/> and nothing reaches the wire.
 /// </summary>
 /// <remarks>
-/// <para>Every command passes its connection's generation gate before the stream actor calls the engine (invariant 5); it
-/// goes straight to the stream actor unless the <see cref="ConnectionActor"/> must see it. Disposing the handle, or returning from a server stream handler, releases the
-/// stream to the connection's <see cref="LingerPolicy"/>.</para>
-/// <para>Transitions are delivered to observers on the stream actor's thread; observers must not block.</para>
+/// <para>Every command is a message to the <see cref="ConnectionActor"/>, which passes it through the generation gate and
+/// hands it to the stream's actor (invariant 5); the actor's halves check the generation again right before each engine
+/// call. Disposing the handle, or returning from a server stream handler, releases the stream to the connection's
+/// <see cref="LingerPolicy"/>.</para>
+/// <para>Transitions are delivered to observers on the stream actor's turn, which is its connection actor's; observers must
+/// not block.</para>
 /// </remarks>
 public sealed partial class StreamHandle : IAsyncDisposable
 {
@@ -233,20 +235,14 @@ public sealed partial class StreamHandle : IAsyncDisposable
     internal void Release()
     {
         // Once both halves are terminal the stream actor is stopping: the linger policy has nothing left to do, and the
-        // command would only become a dead letter (common: the peer's acknowledgement often ends a stream before its
-        // handler returns).
+        // command would be one message more for the connection to answer for a stream that has gone (common: the peer's
+        // acknowledgement often ends a stream before its handler returns).
         var send = !_ended && !BothHalvesTerminal;
         if (Interlocked.CompareExchange(ref _released, send ? ReleaseSent : ReleasedQuietly, NotReleased) == NotReleased && send)
         {
             Target.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
         }
     }
-
-    /// <summary>
-    /// Whether a <see cref="ReleaseCommand"/> is on its way (set before it is told): a stream actor whose halves end before
-    /// it arrives waits for it rather than leave it to the dead letters.
-    /// </summary>
-    internal bool ReleaseCommandSent => Volatile.Read(ref _released) == ReleaseSent;
 
     /// <summary>Whether every half the stream has here was last seen terminal (the stream actor publishes each state before it stops).</summary>
     private bool BothHalvesTerminal =>
