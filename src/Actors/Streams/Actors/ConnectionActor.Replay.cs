@@ -43,6 +43,12 @@ public sealed partial class ConnectionActor
         }
     }
 
+    /// <summary>
+    /// The early stream <paramref name="stamp"/>, if recorded. A method of its own: a lambda capturing the command would make
+    /// every command through the connection allocate its closure, recording or not.
+    /// </summary>
+    private EarlyStream? FindEarlyStream(StreamHandleStamp stamp) => _earlyStreams.Find(e => e.Stamp == stamp);
+
     /// <summary>Called for each admitted handle command: keeps a copy of the bytes of early writes.</summary>
     private void RecordEarlyCommand(IStreamCommand command)
     {
@@ -51,7 +57,7 @@ public sealed partial class ConnectionActor
             return;
         }
 
-        var early = _earlyStreams.Find(e => e.Stamp == command.Stamp);
+        var early = FindEarlyStream(command.Stamp);
         if (early is null || early.Abandoned is not null)
         {
             return;
