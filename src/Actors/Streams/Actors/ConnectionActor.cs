@@ -26,6 +26,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
     // The live streams of the current generation, by stream ID; their actors run on this actor's turns.
     private readonly Dictionary<long, StreamEntry> _streams = [];
     private readonly List<StreamEntry> _discardedStreams = [];
+    private readonly StreamEventBatch.Spare _spareBatch = new();
     private readonly Dictionary<long, OpenStreamRequest> _waitingOpens = [];
     private readonly List<long> _scratch = [];
     private readonly LeakDetector? _leaks;
@@ -45,6 +46,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         _bidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Bidirectional, settings.InboundBidirectionalLimit, settings.InitialOutboundBidirectionalCredit);
         _unidirectional = new StreamCreditLedger(connection.Role, StreamDirection.Unidirectional, settings.InboundUnidirectionalLimit, settings.InitialOutboundUnidirectionalCredit);
         // Handlers are tried in order: the messages every stream brings come first.
+        Receive<StreamEventBatch>(OnStreamEvents);
         Receive<PeerStreamOpened>(OnPeerStreamOpened);
         Receive<StreamEvent>(OnStreamEvent);
         Receive<IStreamCommand>(OnStreamCommand);
@@ -108,7 +110,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         StartPublication();
         // With datagram flows the connection must see a stream's events in the engine's order with its datagrams (a FIN
         // closes the stream's flow), so they all pass through it, as the handles' commands do.
-        _ = PumpAsync(_connection.Events, Self);
+        _ = PumpAsync(_connection.Events, Self, _spareBatch);
     }
 
     /// <inheritdoc/>
@@ -142,17 +144,74 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
     /// <summary>
     /// The one pump per connection: every engine event becomes a message to the connection actor, in order. A stream's
     /// events take no other way: its actor runs on this actor's turns, so they meet the handle's commands, the stream's
-    /// spawn and the 0-RTT generation switch in one order.
+    /// spawn and the 0-RTT generation switch in one order. The stream events one wake-up finds go as one
+    /// <see cref="StreamEventBatch"/>; a connection event goes on its own, after the batch before it.
     /// </summary>
-    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self)
+    private static async Task PumpAsync(ChannelReader<EngineEvent> events, IActorRef self, StreamEventBatch.Spare spare)
     {
         while (await events.WaitToReadAsync().ConfigureAwait(false))
         {
+            StreamEventBatch? batch = null;
             while (events.TryRead(out var engineEvent))
             {
-                self.Tell(engineEvent, ActorRefs.NoSender);
+                if (engineEvent is StreamEvent streamEvent)
+                {
+                    batch ??= spare.Take();
+                    batch.Add(streamEvent);
+                    if (batch.IsFull)
+                    {
+                        self.Tell(batch, ActorRefs.NoSender);
+                        batch = null;
+                    }
+                }
+                else
+                {
+                    TellBatch(self, ref batch, spare);
+                    self.Tell(engineEvent, ActorRefs.NoSender);
+                }
+            }
+
+            TellBatch(self, ref batch, spare);
+        }
+    }
+
+    /// <summary>Tells what <paramref name="batch"/> holds: a lone event as itself (the batch goes back), more as the batch.</summary>
+    private static void TellBatch(IActorRef self, ref StreamEventBatch? batch, StreamEventBatch.Spare spare)
+    {
+        if (batch is null)
+        {
+            return;
+        }
+
+        if (batch.Count == 1)
+        {
+            var single = batch[0];
+            batch.Return(spare);
+            self.Tell(single, ActorRefs.NoSender);
+        }
+        else
+        {
+            self.Tell(batch, ActorRefs.NoSender);
+        }
+
+        batch = null;
+    }
+
+    private void OnStreamEvents(StreamEventBatch batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is PeerStreamOpened opened)
+            {
+                OnPeerStreamOpened(opened);
+            }
+            else
+            {
+                OnStreamEvent(batch[i]);
             }
         }
+
+        batch.Return(_spareBatch);
     }
 
     private StreamCreditLedger LedgerFor(QuicStreamId streamId) => LedgerFor(streamId.Direction);

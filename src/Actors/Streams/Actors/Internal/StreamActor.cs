@@ -81,22 +81,11 @@ internal sealed partial class StreamActor
     /// <returns>Whether the message was one a stream takes.</returns>
     public bool Receive(object message)
     {
+        // The messages every stream brings come first: the cases are tried in order.
         switch (message)
         {
-            case ReadCommand read:
-                OnRead(read);
-                break;
             case WriteCommand write:
                 OnWrite(write);
-                break;
-            case EndOfStreamRead:
-                LiveReceive?.OnEndOfStreamRead();
-                break;
-            case OfferedBytesRead offered:
-                LiveReceive?.OnOfferedBytesRead(offered.Count);
-                break;
-            case PeerResetRead:
-                LiveReceive?.OnPeerResetRead();
                 break;
             case StreamDataReceived data:
                 if (LiveReceive is { } receiver)
@@ -109,11 +98,26 @@ internal sealed partial class StreamActor
                 }
 
                 break;
-            case AbortCommand abort:
-                OnAbort(abort.Direction, abort.ErrorCode);
+            case StreamFinAcknowledged:
+                LiveSend?.OnFinAcknowledged();
+                break;
+            case EndOfStreamRead:
+                LiveReceive?.OnEndOfStreamRead();
+                break;
+            case ReadCommand read:
+                OnRead(read);
                 break;
             case ReleaseCommand:
                 OnRelease();
+                break;
+            case OfferedBytesRead offered:
+                LiveReceive?.OnOfferedBytesRead(offered.Count);
+                break;
+            case PeerResetRead:
+                LiveReceive?.OnPeerResetRead();
+                break;
+            case AbortCommand abort:
+                OnAbort(abort.Direction, abort.ErrorCode);
                 break;
             case ReadDeadline deadline:
                 LiveReceive?.OnReadDeadline(deadline);
@@ -136,9 +140,6 @@ internal sealed partial class StreamActor
                 break;
             case PeerStopSending stop:
                 LiveSend?.OnPeerStopSending(stop);
-                break;
-            case StreamFinAcknowledged:
-                LiveSend?.OnFinAcknowledged();
                 break;
             case StreamResetAcknowledged:
                 LiveSend?.OnResetAcknowledged();
