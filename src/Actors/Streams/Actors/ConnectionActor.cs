@@ -289,7 +289,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         }
 
         RecordEarlyCommand(command);
-        OnStreamCommandForDatagrams(command);
+        if (_settings.DatagramFlows)
+        {
+            OnStreamCommandForDatagrams(command);
+        }
 
         if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
         {
