@@ -244,10 +244,14 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether every half the stream has here was last seen terminal (the stream actor publishes each state before it stops).</summary>
+    /// <summary>
+    /// Whether every half the stream has here was last seen terminal (the stream actor publishes each state before it
+    /// stops), or, for the receive half, is sure to be: the application read EOF, and the notice that moves the half to Data
+    /// Read is already on its way ahead of any release. The linger policy would then have nothing to do.
+    /// </summary>
     private bool BothHalvesTerminal =>
         (!CanWrite || SendStateMachine.IsTerminal((Streams.SendState)Volatile.Read(ref _sendState)))
-        && (!CanRead || ReceiveStateMachine.IsTerminal((Streams.ReceiveState)Volatile.Read(ref _receiveState)));
+        && (!CanRead || _endOfStreamRead || ReceiveStateMachine.IsTerminal((Streams.ReceiveState)Volatile.Read(ref _receiveState)));
 
     /// <summary>The abort that ended the send half, once the handle knows of it.</summary>
     internal StreamAbortedException? SendAbort => _sendAbort;
