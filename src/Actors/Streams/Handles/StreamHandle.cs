@@ -305,7 +305,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         Interlocked.Or(ref _signals, PeerAbortSignalled);
         if (Volatile.Read(ref _aborted) is { IsCancellationRequested: false } aborted)
         {
-            // Not inline: a handler's cancellation callbacks must not run on the stream actor's thread.
+            // Not inline: a handler's cancellation callbacks must not run on the stream actor's (its connection's) turn.
             _ = aborted.CancelAsync();
         }
     }

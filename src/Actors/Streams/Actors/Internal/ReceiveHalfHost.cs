@@ -11,7 +11,7 @@ namespace QuicActors.Streams.Internal;
 /// hands every transition, with its cause, once to the stream actor. Once terminal it takes no more input
 /// (<see cref="End"/>); the stream actor answers for it.
 /// </summary>
-/// <remarks>Not an actor of its own, for the same reason as <see cref="SendHalfHost"/>. It runs only on its stream actor's thread.</remarks>
+/// <remarks>Not an actor of its own, for the same reason as <see cref="SendHalfHost"/>. It runs only on its stream actor's turn.</remarks>
 internal sealed class ReceiveHalfHost
 {
     private readonly StreamActor _stream;

@@ -11,7 +11,7 @@ namespace QuicActors.Streams.Internal;
 /// </summary>
 /// <remarks>
 /// Not an actor of its own: three actors per stream per side cost more than the whole budget of an idle stream (see the
-/// design notes in <c>README.md</c>). It runs only on its stream actor's thread.
+/// design notes in <c>README.md</c>). It runs only on its stream actor's turn.
 /// </remarks>
 internal sealed class SendHalfHost
 {
