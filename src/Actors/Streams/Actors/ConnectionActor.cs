@@ -8,9 +8,9 @@ namespace QuicActors.Streams;
 
 /// <summary>
 /// Hosts one <see cref="IQuicEngineConnection"/>: pumps its events into the mailbox, keeps a
-/// <see cref="StreamCreditLedger"/> per direction and a <see cref="GenerationTracker"/>, spawns a stream actor per stream
-/// (the peer's, running <see cref="ConnectionActorSettings.StreamHandler"/>, and ours, opened with
-/// <see cref="OpenStreamAsync"/>), gates every handle command on the generation, and gives a stream slot back to the engine
+/// <see cref="StreamCreditLedger"/> per direction and a <see cref="GenerationTracker"/>, hosts a stream actor per stream on
+/// its own mailbox and turns (the peer's streams, running <see cref="ConnectionActorSettings.StreamHandler"/>, and ours,
+/// opened with <see cref="OpenStreamAsync"/>), gates every handle command on the generation, and gives a stream slot back to the engine
 /// (<see cref="IQuicEngineConnection.ReleaseStream"/>) exactly when the ledger says so: once both halves are terminal and
 /// the stream actor stopped (invariants 1, 2 and 5).
 /// </summary>
@@ -108,8 +108,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         _time = Context.System.Settings.TimeProvider;
         _origin = _time.GetTimestamp();
         StartPublication();
-        // With datagram flows the connection must see a stream's events in the engine's order with its datagrams (a FIN
-        // closes the stream's flow), so they all pass through it, as the handles' commands do.
         _ = PumpAsync(_connection.Events, Self, _spareBatch);
     }
 
@@ -138,7 +136,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         StopPublication();
     }
 
-    /// <summary>A failing stream actor is stopped, not restarted (a restart would forget the stream); its halves still report terminal when it stops.</summary>
+    /// <summary>A failing child (an actor-style handler's bridge) is stopped, not restarted: a restart would forget its stream, which the handler's abort code ends. Failing stream actors are stopped by <see cref="DeliverToStream"/>.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => StopOnFailure;
 
     /// <summary>
@@ -268,7 +266,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
     {
         if (_streams.TryGetValue(streamEvent.StreamId.Value, out var entry))
         {
-            Deliver(entry.Stream, streamEvent);
+            DeliverToStream(entry.Stream, streamEvent);
         }
         else if (streamEvent is IDisposable owned)
         {
@@ -296,7 +294,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
 
         if (_streams.TryGetValue(command.Stamp.StreamId.Value, out var entry))
         {
-            Deliver(entry.Stream, command);
+            DeliverToStream(entry.Stream, command);
         }
         else if (command is ReadCommand read && read.Buffer.IsEmpty)
         {
@@ -312,7 +310,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
     {
         if (!fired.Stream.Stopped)
         {
-            Deliver(fired.Stream, fired.Message);
+            DeliverToStream(fired.Stream, fired.Message);
         }
     }
 
@@ -320,7 +318,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
     /// Hands <paramref name="message"/> to <paramref name="stream"/> and stops the stream if it asked to. A stream that throws
     /// is stopped, not restarted (a restart would forget its RFC states); its slot still comes back.
     /// </summary>
-    private void Deliver(StreamActor stream, object message)
+    private void DeliverToStream(StreamActor stream, object message)
     {
         try
         {
@@ -432,7 +430,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         // Each ends as discarded (no frame) and stops: the list shrinks as they do, so it is walked from a copy.
         foreach (var entry in _discardedStreams.GetRange(discarded, _discardedStreams.Count - discarded))
         {
-            Deliver(entry.Stream, GenerationDiscarded.Instance);
+            DeliverToStream(entry.Stream, GenerationDiscarded.Instance);
         }
 
         _bidirectional = new StreamCreditLedger(_connection.Role, StreamDirection.Bidirectional, _settings.InboundBidirectionalLimit);
@@ -478,7 +476,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         // The streams stop as their halves end, leaving the map: it is walked from a copy.
         foreach (var entry in _streams.Values.ToArray())
         {
-            Deliver(entry.Stream, closed);
+            DeliverToStream(entry.Stream, closed);
         }
 
         foreach (var open in _waitingOpens.Values)
