@@ -25,10 +25,8 @@ public sealed class Ngtcp2NativeMemoryTests(ITestOutputHelper output)
     public async Task Streams_that_end_cleanly_hand_back_ngtcp2s_memory_and_leave_no_stream_held()
     {
         await using var engine = EngineOrSkip();
-        var (listener, client, server) = await PairAsync(engine);
-        await using var ownedListener = listener;
-        await using var ownedClient = client;
-        await using var ownedServer = server;
+        await using var pair = await PairAsync(engine);
+        var (_, client, server) = pair;
         using var stop = new CancellationTokenSource();
         var serve = Task.Run(() => EchoAsync(server, stop.Token));
 
@@ -62,10 +60,8 @@ public sealed class Ngtcp2NativeMemoryTests(ITestOutputHelper output)
     {
         const int Streams = 500;
         await using var engine = EngineOrSkip();
-        var (listener, client, server) = await PairAsync(engine, new QuicTransportParameters { MaxInboundBidirectionalStreams = Streams });
-        await using var ownedListener = listener;
-        await using var ownedClient = client;
-        await using var ownedServer = server;
+        await using var pair = await PairAsync(engine, new QuicTransportParameters { MaxInboundBidirectionalStreams = Streams });
+        var (_, client, server) = pair;
         await Task.Delay(300);
         var (clientBefore, serverBefore) = (Stats(client), Stats(server));
 
@@ -104,10 +100,8 @@ public sealed class Ngtcp2NativeMemoryTests(ITestOutputHelper output)
     public async Task Streams_released_in_flight_in_random_order_all_leave_the_lists()
     {
         await using var engine = EngineOrSkip();
-        var (listener, client, server) = await PairAsync(engine);
-        await using var ownedListener = listener;
-        await using var ownedClient = client;
-        await using var ownedServer = server;
+        await using var pair = await PairAsync(engine);
+        var (_, client, server) = pair;
         using var stop = new CancellationTokenSource();
         var serve = Task.Run(() => ReleaseOnResetAsync(server, stop.Token));
         var drain = Task.Run(() => DrainAsync(client, stop.Token));

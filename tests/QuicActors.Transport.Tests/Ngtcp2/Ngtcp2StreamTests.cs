@@ -12,10 +12,8 @@ public sealed class Ngtcp2StreamTests
     public async Task Reset_and_stop_sending_reach_the_peer_with_their_codes()
     {
         await using var engine = EngineOrSkip();
-        var (listener, client, server) = await PairAsync(engine);
-        await using var l = listener;
-        await using var c = client;
-        await using var s = server;
+        await using var pair = await PairAsync(engine);
+        var (_, client, server) = pair;
 
         var reset = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
         await client.WriteAsync(reset, new byte[100], fin: false);
@@ -43,10 +41,8 @@ public sealed class Ngtcp2StreamTests
     {
         await using var engine = EngineOrSkip();
         const int window = 16 * 1024;
-        var (listener, client, server) = await PairAsync(engine, serverTransport: new QuicTransportParameters { StreamReceiveWindow = window });
-        await using var l = listener;
-        await using var c = client;
-        await using var s = server;
+        await using var pair = await PairAsync(engine, serverTransport: new QuicTransportParameters { StreamReceiveWindow = window });
+        var (_, client, server) = pair;
 
         var id = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
         var payload = new byte[4 * window];
@@ -88,10 +84,8 @@ public sealed class Ngtcp2StreamTests
     {
         await using var engine = EngineOrSkip();
         const int window = 32 * 1024;
-        var (listener, client, server) = await PairAsync(engine, serverTransport: new QuicTransportParameters { StreamReceiveWindow = window, ConnectionReceiveWindow = window });
-        await using var l = listener;
-        await using var c = client;
-        await using var s = server;
+        await using var pair = await PairAsync(engine, serverTransport: new QuicTransportParameters { StreamReceiveWindow = window, ConnectionReceiveWindow = window });
+        var (_, client, server) = pair;
 
         var abandoned = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
         await client.WriteAsync(abandoned, new byte[24 * 1024], fin: false);
@@ -115,10 +109,8 @@ public sealed class Ngtcp2StreamTests
     public async Task A_peer_stream_slot_comes_back_only_through_ReleaseStream()
     {
         await using var engine = EngineOrSkip();
-        var (listener, client, server) = await PairAsync(engine, serverTransport: new QuicTransportParameters { MaxInboundBidirectionalStreams = 2 });
-        await using var l = listener;
-        await using var c = client;
-        await using var s = server;
+        await using var pair = await PairAsync(engine, serverTransport: new QuicTransportParameters { MaxInboundBidirectionalStreams = 2 });
+        var (_, client, server) = pair;
 
         var first = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
         var second = await client.OpenStreamAsync(StreamDirection.Bidirectional).AsTask().WaitAsync(Wait);
@@ -153,10 +145,8 @@ public sealed class Ngtcp2StreamTests
     {
         await using var engine = EngineOrSkip();
         var idle = new QuicTransportParameters { IdleTimeout = TimeSpan.FromMilliseconds(800) };
-        var (listener, client, server) = await PairAsync(engine, idle, idle);
-        await using var l = listener;
-        await using var c = client;
-        await using var s = server;
+        await using var pair = await PairAsync(engine, idle, idle);
+        var (_, client, server) = pair;
 
         var clientClose = await client.Closed.WaitAsync(Wait);
         var serverClose = await server.Closed.WaitAsync(Wait);

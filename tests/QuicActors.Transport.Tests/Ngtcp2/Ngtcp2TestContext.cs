@@ -45,14 +45,25 @@ internal static class Ngtcp2TestContext
     };
 
     /// <summary>A listener of <paramref name="engine"/> and a client connected to it over loopback, with the server's side of the connection.</summary>
-    public static async Task<(IQuicEngineListener Listener, IQuicEngineConnection Client, IQuicEngineConnection Server)> PairAsync(
+    public static async Task<ConnectedPair> PairAsync(
         IQuicEngine engine, QuicTransportParameters? serverTransport = null, QuicTransportParameters? clientTransport = null)
     {
         var listener = await engine.ListenAsync(Listener(serverTransport));
         var accept = listener.AcceptConnectionAsync().AsTask();
         var client = await engine.ConnectAsync(Client(listener.LocalEndPoint, clientTransport)).AsTask().WaitAsync(Wait);
         var server = await accept.WaitAsync(Wait);
-        return (listener, client, server);
+        return new ConnectedPair(listener, client, server);
+    }
+
+    /// <summary>What <see cref="PairAsync"/> made; disposing it disposes the server's connection, the client and the listener, in that order.</summary>
+    public sealed record ConnectedPair(IQuicEngineListener Listener, IQuicEngineConnection Client, IQuicEngineConnection Server) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            await Client.DisposeAsync();
+            await Listener.DisposeAsync();
+        }
     }
 
     /// <summary>Reads events until one of type <typeparamref name="T"/> matching <paramref name="match"/> arrives; fails after the timeout.</summary>
