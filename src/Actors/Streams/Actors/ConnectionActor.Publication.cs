@@ -37,7 +37,6 @@ public sealed partial class ConnectionActor
         Receive<SubscribeTransitions>(OnSubscribe);
         Receive<UnsubscribeTransitions>(u => RemoveSubscriber(u.Subscriber, unwatch: true));
         Receive<TransitionObserverCommand>(OnObserverCommand);
-        Receive<LingerActed>(OnLingerActed);
     }
 
     private void StartPublication()
@@ -214,17 +213,18 @@ public sealed partial class ConnectionActor
             errorCode);
     }
 
-    private void OnLingerActed(LingerActed acted)
+    /// <summary>A stream's linger policy took <paramref name="newActions"/> (its first, when <paramref name="firstActions"/>): the metrics.</summary>
+    void IStreamActorHost.OnLingerActed(StreamHandleStamp stamp, LingerActions newActions, bool firstActions)
     {
         var metrics = _settings.Metrics;
-        if (acted.FirstActions)
+        if (firstActions)
         {
-            metrics.LeaksReclaimed.Add(1, MetricTags.Direction(acted.Stamp.StreamId));
+            metrics.LeaksReclaimed.Add(1, MetricTags.Direction(stamp.StreamId));
         }
 
         foreach (var action in (ReadOnlySpan<LingerActions>)[LingerActions.Drain, LingerActions.SendStopSending, LingerActions.SendFin, LingerActions.SendReset])
         {
-            if ((acted.NewActions & action) != 0)
+            if ((newActions & action) != 0)
             {
                 metrics.LingerActions.Add(1, MetricTags.Action(action));
             }

@@ -250,7 +250,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
 
         // One clock read for the stream's start, its leak deadline and its lifetime metric.
         var startedAt = _time.GetTimestamp();
-        _streams.Add(streamId.Value, new StreamEntry(stream, handle, startedAt));
+        _streams.Add(streamId.Value, new StreamEntry(stream, startedAt));
         OnStreamSpawned(handle);
         if (_leaks is not null)
         {
@@ -405,9 +405,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IStream
         Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, new StreamTimerFired(stream, message), Self);
 
     void IStreamActorHost.PublishTransition(in StreamTransition transition) => PublishTransition(transition);
-
-    void IStreamActorHost.OnLingerActed(StreamHandleStamp stamp, LingerActions newActions, bool firstActions) =>
-        OnLingerActed(new LingerActed(stamp, newActions, firstActions));
 
     /// <summary>
     /// 0-RTT was rejected (RFC 9001 §4.6.2): the engine discarded the early streams and restarts stream IDs at 0. Begin

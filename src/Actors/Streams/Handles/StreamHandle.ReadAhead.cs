@@ -65,7 +65,7 @@ public sealed partial class StreamHandle
             MarkEndOfDataDelivered();
         }
 
-        Target.Tell(new OfferedBytesRead(Stamp, count), ActorRefs.NoSender);
+        _connection.Tell(new OfferedBytesRead(Stamp, count), ActorRefs.NoSender);
         return Task.FromResult(count);
     }
 

@@ -19,6 +19,7 @@ namespace QuicActors.Streams;
 /// </remarks>
 public sealed partial class StreamHandle : IAsyncDisposable
 {
+    // Every command goes to the connection actor, which gates it on the generation and hands it to the stream actor it hosts.
     private readonly IActorRef _connection;
     private readonly GenerationTracker _generations;
     // Created on first use: most streams never look at their abort token or their transitions, and an idle stream must stay
@@ -34,9 +35,6 @@ public sealed partial class StreamHandle : IAsyncDisposable
     private IObserver<StreamTransition>[] _observers = [];
     private int _sendState;
     private int _receiveState;
-    private const int NotReleased = 0;
-    private const int ReleaseSent = 1;
-    private const int ReleasedQuietly = 2;
     private int _released;
     private static readonly Task<int> CompletedEndOfStream = Task.FromResult(0);
     private volatile bool _endOfStreamRead;
@@ -143,7 +141,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
             {
                 // This read tells the application of the peer's reset: the stream actor learns of it (Reset Recvd → Reset
                 // Read), or the half would wait for a read that the handle has answered already.
-                Target.Tell(new PeerResetRead(Stamp), ActorRefs.NoSender);
+                _connection.Tell(new PeerResetRead(Stamp), ActorRefs.NoSender);
             }
 
             return Task.FromException<int>(aborted);
@@ -160,7 +158,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
             // with a one-way notice (Data Recvd → Data Read) instead of a read it must answer: no completion source and no
             // continuation to schedule.
             _endOfStreamRead = true;
-            Target.Tell(new EndOfStreamRead(Stamp), ActorRefs.NoSender);
+            _connection.Tell(new EndOfStreamRead(Stamp), ActorRefs.NoSender);
             return CompletedEndOfStream;
         }
 
@@ -171,7 +169,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
 
         var completion = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         // TryReadOffered counted this read as sent unless the buffer is empty: its answer uncounts it.
-        Target.Tell(new ReadCommand(Stamp, buffer, deadline, completion) { Origin = buffer.IsEmpty ? null : this }, ActorRefs.NoSender);
+        _connection.Tell(new ReadCommand(Stamp, buffer, deadline, completion) { Origin = buffer.IsEmpty ? null : this }, ActorRefs.NoSender);
         return completion.Task;
     }
 
@@ -195,7 +193,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
         }
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Target.Tell(new WriteCommand(Stamp, data, completeWrites, completion) { Origin = this }, ActorRefs.NoSender);
+        _connection.Tell(new WriteCommand(Stamp, data, completeWrites, completion) { Origin = this }, ActorRefs.NoSender);
         return completion.Task;
     }
 
@@ -222,7 +220,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
             CloseReadAhead();
         }
 
-        Target.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
+        _connection.Tell(new AbortCommand(Stamp, direction, errorCode), ActorRefs.NoSender);
     }
 
     /// <summary>Releases the stream to the linger policy; the handle must not be used afterwards. Idempotent.</summary>
@@ -237,10 +235,9 @@ public sealed partial class StreamHandle : IAsyncDisposable
         // Once both halves are terminal the stream actor is stopping: the linger policy has nothing left to do, and the
         // command would be one message more for the connection to answer for a stream that has gone (common: the peer's
         // acknowledgement often ends a stream before its handler returns).
-        var send = !_ended && !BothHalvesTerminal;
-        if (Interlocked.CompareExchange(ref _released, send ? ReleaseSent : ReleasedQuietly, NotReleased) == NotReleased && send)
+        if (Interlocked.Exchange(ref _released, 1) == 0 && !_ended && !BothHalvesTerminal)
         {
-            Target.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
+            _connection.Tell(new ReleaseCommand(Stamp), ActorRefs.NoSender);
         }
     }
 
@@ -267,13 +264,7 @@ public sealed partial class StreamHandle : IAsyncDisposable
     /// </summary>
     internal void MarkEndOfDataDelivered() => _endOfDataDelivered = true;
 
-    /// <summary>
-    /// Where commands go: the connection actor, which runs the generation gate and hands them to the stream actor it hosts
-    /// (or answers for a stream that has ended).
-    /// </summary>
-    private IActorRef Target => _connection;
-
-    /// <summary>Called by the stream actor, on its thread, for each transition; remembers the abort that ended a half so later operations report it.</summary>
+    /// <summary>Called by the stream actor, on its turn, for each transition; remembers the abort that ended a half so later operations report it.</summary>
     internal void Publish(in StreamTransition transition)
     {
         if (transition.Half == StreamHalf.Send)

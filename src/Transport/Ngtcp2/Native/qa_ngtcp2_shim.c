@@ -1155,12 +1155,10 @@ void qa_stream_detach(qa_conn *c, qa_stream *s) {
    * path: ngtcp2 may hold it for a long time (until the connection ends, if a peer never resets after our STOP_SENDING),
    * and qa_conn_write must not walk such streams on every packet. */
   if (!s->closed) {
-    stream_unlink(c, s);
-    s->detached = 1;
+    stream_unlink(c, s); /* from the live list: the flag, set below, names the list stream_unlink takes it from */
     stream_push(&c->released, s);
-  } else {
-    s->detached = 1;
   }
+  s->detached = 1;
 }
 
 int qa_conn_queue_datagram(qa_conn *c, const uint8_t *data, size_t len) {
